@@ -1,0 +1,86 @@
+/// Where an operator sends what it produces: records with their timestamps, watermarks, idleness, end of input.
+/// The runtime supplies the implementations (a chained operator, a partitioner, a side-output router);
+/// operator tests supply a recording one.
+open class Output<T> {
+    public init() {}
+    open func emit(_ value: T, timestamp: Timestamp) throws {}
+    open func emitWatermark(_ watermark: Timestamp) throws {}
+    /// The stream went idle (true) or became active again (false): idle inputs do not hold back the watermark.
+    open func emitIdle(_ idle: Bool) throws {}
+    /// End of input: no element follows.
+    open func finish() throws {}
+}
+
+/// Records with no timestamp carry this one (Flink's "no timestamp").
+public let noTimestamp: Timestamp = .min
+
+// MARK: - Sources
+
+/// A source as a connector describes it: how many readers it can feed, and how to make one per subtask.
+public protocol SourceConnector<Record>: Sendable {
+    associatedtype Record
+    /// The most parallel readers this source can use: 1 for a file, the partition count for a topic; nil: any.
+    var maxParallelism: Int? { get }
+    /// What the plan shows for this source.
+    var description: String { get }
+    func createReader(subtask: Int, parallelism: Int) throws -> any SourceReader<Record>
+}
+
+public enum SourcePoll: Sendable, Equatable {
+    /// Records were emitted; call again.
+    case more
+    /// Nothing available right now; call again after a short wait.
+    case nothingAvailable
+    /// The (bounded) input is exhausted.
+    case finished
+}
+
+/// Reads one subtask's share of a source. Runs on the subtask's own thread.
+public protocol SourceReader<Record>: AnyObject {
+    associatedtype Record
+    func open() throws
+    /// Hands at most `max` records to `output` and says whether more may come.
+    func poll(into output: SourceOutput<Record>, max: Int) throws -> SourcePoll
+    func close()
+}
+extension SourceReader {
+    public func open() throws {}
+    public func close() {}
+}
+
+/// What a source reader emits into; the runtime assigns timestamps and watermarks behind it.
+open class SourceOutput<T> {
+    public init() {}
+    open func collect(_ value: T) throws {}
+    /// A record whose timestamp the connector knows (a Kafka message's timestamp).
+    open func collect(_ value: T, timestamp: Timestamp) throws {}
+    /// A record that could not be read: counted, and sent to the `deadLetters` side output.
+    open func deadLetter(_ letter: DeadLetter) throws {}
+}
+
+extension OutputTag where T == DeadLetter {
+    /// The side output of every source: records it could not decode.
+    public static var deadLetters: OutputTag<DeadLetter> { OutputTag("dead-letters") }
+}
+
+// MARK: - Sinks
+
+public protocol SinkConnector<Record>: Sendable {
+    associatedtype Record
+    var description: String { get }
+    func createWriter(subtask: Int, parallelism: Int) throws -> any SinkWriter<Record>
+}
+
+public protocol SinkWriter<Record>: AnyObject {
+    associatedtype Record
+    func open() throws
+    func write(_ value: Record, timestamp: Timestamp) throws
+    /// Called at the end of the input, before close: everything written so far must be durable.
+    func flush() throws
+    func close() throws
+}
+extension SinkWriter {
+    public func open() throws {}
+    public func flush() throws {}
+    public func close() throws {}
+}

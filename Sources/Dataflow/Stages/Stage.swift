@@ -1,0 +1,103 @@
+/// The type after a sink: nothing can follow it.
+public enum Terminal {}
+
+/// A typed reference to a stream while a job is lowered: which node (and output port) produces it, and the
+/// exchange the next consumer must use (set by `KeyBy`).
+public struct StreamHandle<T> {
+    public let node: Int
+    public let port: String?
+    let exchange: (any ExchangeSpec)?
+
+    init(node: Int, port: String? = nil, exchange: (any ExchangeSpec)? = nil) {
+        self.node = node; self.port = port; self.exchange = exchange
+    }
+    /// The input of a job: no stream yet.
+    static var none: StreamHandle<T> { StreamHandle(node: -1) }
+
+    /// The edge a consumer of `T` attaches with.
+    func edge() throws -> StreamEdge {
+        guard node >= 0 else { throw JobDefinitionError("a job must start with a Source") }
+        return StreamEdge(source: node, port: port, exchange: exchange ?? PassThroughExchange<T>())
+    }
+}
+
+/// One step of a job: consumes `Input`, produces `Output`. The builder only accepts a stage after another when
+/// the types line up, so a mis-typed job does not compile.
+public protocol Stage<Input, Output> {
+    associatedtype Input
+    associatedtype Output
+    func lower(_ input: StreamHandle<Input>, into graph: StreamGraph) throws -> StreamHandle<Output>
+}
+
+/// A chain of stages with the input of the first and the output of the last.
+public struct Pipeline<Input, Output>: Stage {
+    let body: (StreamHandle<Input>, StreamGraph) throws -> StreamHandle<Output>
+    public func lower(_ input: StreamHandle<Input>, into graph: StreamGraph) throws -> StreamHandle<Output> {
+        try body(input, graph)
+    }
+}
+
+@resultBuilder
+public enum PipelineBuilder {
+    public static func buildPartialBlock<S: Stage>(first: S) -> Pipeline<S.Input, S.Output> {
+        Pipeline { input, graph in try first.lower(input, into: graph) }
+    }
+    public static func buildPartialBlock<I, M, S: Stage>(accumulated: Pipeline<I, M>, next: S)
+        -> Pipeline<I, S.Output> where S.Input == M {
+        Pipeline { input, graph in try next.lower(accumulated.lower(input, into: graph), into: graph) }
+    }
+}
+
+/// A job: a named pipeline from sources to sinks, lowered to a stream graph.
+public struct Job: Sendable {
+    public let name: String
+    public let graph: StreamGraph
+
+    public init(_ name: String, @PipelineBuilder _ body: () -> Pipeline<Never, Terminal>) throws {
+        self.name = name
+        let graph = StreamGraph()
+        _ = try body().lower(.none, into: graph)
+        guard graph.nodes.contains(where: { $0.kind == .sink }) else { throw JobDefinitionError("job '\(name)' has no sink") }
+        self.graph = graph
+    }
+}
+
+// MARK: - Modifiers
+
+extension Stage {
+    /// Runs this stage with its own parallelism instead of the job's.
+    public func parallelism(_ n: Int) -> Pipeline<Input, Output> {
+        Pipeline { input, graph in
+            let out = try self.lower(input, into: graph)
+            guard out.node >= 0, out.node != input.node else {
+                throw JobDefinitionError("parallelism(\(n)) applies to a stage that creates an operator")
+            }
+            try graph.setParallelism(n, of: out.node)
+            return out
+        }
+    }
+
+    /// Sends this stage's side output `tag` (late data, dead letters, …) through `branch`.
+    public func sideOutput<X>(_ tag: OutputTag<X>, @PipelineBuilder _ branch: () -> Pipeline<X, Terminal>)
+        -> Pipeline<Input, Output> {
+        let b = branch()
+        return Pipeline { input, graph in
+            let out = try self.lower(input, into: graph)
+            guard out.node >= 0, out.node != input.node else {
+                throw JobDefinitionError("sideOutput(\(tag.name)) applies to a stage that creates an operator")
+            }
+            _ = try b.lower(StreamHandle<X>(node: out.node, port: tag.name), into: graph)
+            return out
+        }
+    }
+}
+
+/// Sends a copy of the stream through `branch`; the main stream goes on unchanged.
+public struct Fork<T>: Stage {
+    let branch: Pipeline<T, Terminal>
+    public init(@PipelineBuilder _ branch: () -> Pipeline<T, Terminal>) { self.branch = branch() }
+    public func lower(_ input: StreamHandle<T>, into graph: StreamGraph) throws -> StreamHandle<T> {
+        _ = try branch.lower(input, into: graph)
+        return input
+    }
+}

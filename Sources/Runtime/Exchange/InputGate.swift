@@ -1,0 +1,120 @@
+import Dataflow
+import Foundation
+
+/// The input side of a subtask: every input channel (one per producer subtask and edge) puts batches into one
+/// bounded queue. A full queue blocks the producers — that is the backpressure, and what keeps memory bounded.
+/// In one process a channel is a direct put; across processes a network channel will put on arrival, with
+/// credits mirroring the free slots here.
+final class InputGate<T>: @unchecked Sendable {
+    let channelCount: Int
+    let capacity: Int
+    private let condition = NSCondition()
+    private var queue: [ChannelBatch<T>] = []
+    private var head = 0
+    private var closed = false
+    /// Time producers spent blocked on this gate (Flink's backPressuredTimeMs, seen from the consumer side).
+    private(set) var blockedNanos: UInt64 = 0
+    /// The most batches ever queued: tests check the bound holds.
+    private(set) var highWaterMark = 0
+
+    init(channelCount: Int, capacity: Int) {
+        self.channelCount = channelCount
+        self.capacity = max(1, capacity)
+        queue.reserveCapacity(self.capacity)
+    }
+
+    private var count: Int { queue.count - head }
+
+    /// Puts a batch, waiting while the gate is full. Throws when the job is cancelled.
+    func put(_ batch: ChannelBatch<T>) throws {
+        condition.lock()
+        defer { condition.unlock() }
+        if count >= capacity && !closed {
+            let start = DispatchTime.now().uptimeNanoseconds
+            while count >= capacity && !closed { condition.wait() }
+            blockedNanos &+= DispatchTime.now().uptimeNanoseconds &- start
+        }
+        if closed { throw CancelledError() }
+        if head > 64 && head * 2 > queue.count { queue.removeFirst(head); head = 0 }
+        queue.append(batch)
+        highWaterMark = max(highWaterMark, count)
+        condition.broadcast()
+    }
+
+    /// Takes the next batch, waiting up to `deadline` (nil: forever). Returns nil on timeout.
+    func take(until deadline: Date?) throws -> ChannelBatch<T>? {
+        condition.lock()
+        defer { condition.unlock() }
+        while count == 0 && !closed {
+            if let deadline {
+                if !condition.wait(until: deadline) && count == 0 { return nil }
+            } else {
+                condition.wait()
+            }
+        }
+        if closed { throw CancelledError() }
+        let b = queue[head]
+        head += 1
+        if head == queue.count { queue.removeAll(keepingCapacity: true); head = 0 }
+        condition.broadcast()
+        return b
+    }
+
+    var queuedBatches: Int { condition.lock(); defer { condition.unlock() }; return count }
+
+    /// Wakes everyone; puts and takes throw from now on.
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+}
+
+/// The producer end of one channel: fills a buffer and hands it to the gate when full or on flush.
+final class ChannelWriter<T> {
+    private let gate: InputGate<T>
+    let channel: Int
+    private let bufferSize: Int
+    private var buffer: [StreamElement<T>] = []
+    /// Records written; the owner publishes them as numRecordsOut.
+    var pendingSinceFlush: Bool { !buffer.isEmpty }
+
+    init(gate: InputGate<T>, channel: Int, bufferSize: Int) {
+        self.gate = gate; self.channel = channel; self.bufferSize = bufferSize
+        buffer.reserveCapacity(bufferSize)
+    }
+
+    @inline(__always)
+    func record(_ value: T, _ ts: Timestamp) throws {
+        buffer.append(.record(value, ts))
+        if buffer.count >= bufferSize { try flush() }
+    }
+
+    /// Watermarks only rise, so a watermark directly after another replaces it: firing at the later one alone
+    /// fires the same timers in the same order.
+    func watermark(_ wm: Timestamp) throws {
+        if case .watermark = buffer.last { buffer[buffer.count - 1] = .watermark(wm) } else { buffer.append(.watermark(wm)) }
+        if buffer.count >= bufferSize { try flush() }
+    }
+
+    func idle(_ idle: Bool) throws { buffer.append(.idle(idle)); if buffer.count >= bufferSize { try flush() } }
+
+    func end() throws {
+        buffer.append(.end)
+        try flush()
+    }
+
+    func flush() throws {
+        guard !buffer.isEmpty else { return }
+        let batch = ChannelBatch(channel: channel, elements: buffer)
+        buffer = []
+        buffer.reserveCapacity(bufferSize)
+        try gate.put(batch)
+    }
+}
+
+/// Anything in a subtask that holds buffered output and must push it out on the buffer timeout and at the end.
+protocol Flushable: AnyObject {
+    func flush() throws
+}

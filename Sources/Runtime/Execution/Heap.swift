@@ -1,0 +1,39 @@
+/// A binary min-heap ordered by `less`.
+struct Heap<Element> {
+    private(set) var items: [Element] = []
+    private let less: (Element, Element) -> Bool
+    init(_ less: @escaping (Element, Element) -> Bool) { self.less = less }
+
+    var isEmpty: Bool { items.isEmpty }
+    var count: Int { items.count }
+    var top: Element? { items.first }
+
+    mutating func push(_ e: Element) {
+        items.append(e)
+        var i = items.count - 1
+        while i > 0 {
+            let parent = (i - 1) / 2
+            guard less(items[i], items[parent]) else { break }
+            items.swapAt(i, parent)
+            i = parent
+        }
+    }
+
+    @discardableResult
+    mutating func pop() -> Element? {
+        guard !items.isEmpty else { return nil }
+        items.swapAt(0, items.count - 1)
+        let e = items.removeLast()
+        var i = 0
+        while true {
+            let l = 2 * i + 1, r = l + 1
+            var m = i
+            if l < items.count && less(items[l], items[m]) { m = l }
+            if r < items.count && less(items[r], items[m]) { m = r }
+            if m == i { break }
+            items.swapAt(i, m)
+            i = m
+        }
+        return e
+    }
+}

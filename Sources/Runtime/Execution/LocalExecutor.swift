@@ -1,0 +1,264 @@
+import Dataflow
+import Foundation
+
+/// Flink's job states (the ones a local run passes through).
+public enum JobStatus: String, Sendable {
+    case created = "CREATED", running = "RUNNING", finished = "FINISHED", cancelling = "CANCELLING"
+    case canceled = "CANCELED", failing = "FAILING", failed = "FAILED"
+    public var isTerminal: Bool { self == .finished || self == .canceled || self == .failed }
+}
+
+/// How a job ended, with every stage's metrics summed over its subtasks.
+public struct JobResult: Sendable {
+    public let jobID: JobID
+    public let status: JobStatus
+    /// The first failure, naming the stage and subtask.
+    public let failure: String?
+    public let durationMillis: Int64
+    /// Stage name → metric name → value (summed over subtasks; watermarks: the minimum).
+    public let stageMetrics: [String: [String: Int64]]
+
+    public func metric(_ stage: String, _ name: String) -> Int64 { stageMetrics[stage]?[name] ?? 0 }
+}
+
+/// The metrics of one stage's subtask.
+public struct SubtaskMetrics: Sendable {
+    public let stage: String
+    public let vertex: Int
+    public let subtask: Int
+    public let values: [String: Int64]
+}
+
+/// A running job: its graph, state, metrics, and the threads of its subtasks.
+public final class JobExecution: @unchecked Sendable {
+    public let jobID: JobID
+    public let graph: JobGraph
+    /// Local mode sizes itself like Flink's MiniCluster: as many slots as the widest vertex; subtask i of every
+    /// vertex shares slot i.
+    public let slots: Int
+    private let lock = NSCondition()
+    private var _status: JobStatus = .created
+    private var failure: String?
+    private var remaining = 0
+    private var cancelled = false
+    private var startNanos: UInt64 = 0
+    private var endNanos: UInt64 = 0
+    private var runners: [SubtaskRunner] = []
+    private var closeGates: [() -> Void] = []
+    private let metricGroups: [[MetricGroup]]   // [node][subtask]
+
+    init(jobID: JobID, graph: JobGraph) {
+        self.jobID = jobID
+        self.graph = graph
+        slots = graph.vertices.map(\.parallelism).max() ?? 1
+        metricGroups = graph.stream.nodes.map { n in (0..<graph.parallelism[n.id]).map { _ in MetricGroup() } }
+    }
+
+    func metrics(node: Int, subtask: Int) -> MetricGroup { metricGroups[node][subtask] }
+
+    func install(runners: [SubtaskRunner], closeGates: [() -> Void]) {
+        self.runners = runners
+        self.closeGates = closeGates
+        remaining = runners.count
+    }
+
+    func start() {
+        lock.lock()
+        _status = .running
+        startNanos = DispatchTime.now().uptimeNanoseconds
+        lock.unlock()
+        for runner in runners {
+            let thread = Thread { runner.run() }
+            thread.name = "slot-\(runner.subtask) \(runner.name)"
+            thread.stackSize = 4 << 20
+            thread.start()
+        }
+    }
+
+    public var status: JobStatus { lock.lock(); defer { lock.unlock() }; return _status }
+    var isCancelled: Bool { lock.lock(); defer { lock.unlock() }; return cancelled }
+
+    /// Stops every subtask promptly: sources stop polling, blocked exchanges wake up and unwind.
+    public func cancel() {
+        lock.lock()
+        guard !_status.isTerminal, !cancelled else { lock.unlock(); return }
+        cancelled = true
+        _status = .cancelling
+        lock.unlock()
+        for close in closeGates { close() }
+    }
+
+    func subtaskFinished(_ runner: SubtaskRunner) { done() }
+
+    func subtaskFailed(_ runner: SubtaskRunner, _ error: Error) {
+        lock.lock()
+        let first = failure == nil && !(error is CancelledError) && !cancelled
+        if first {
+            failure = "\(runner.name) (\(runner.subtask + 1)/\(graph.vertices[runner.vertex].parallelism)) failed: \(error)"
+            _status = .failing
+        }
+        let alreadyCancelled = cancelled
+        cancelled = true
+        lock.unlock()
+        if !alreadyCancelled { for close in closeGates { close() } }
+        done()
+    }
+
+    private func done() {
+        lock.lock()
+        remaining -= 1
+        if remaining == 0 {
+            endNanos = DispatchTime.now().uptimeNanoseconds
+            _status = failure != nil ? .failed : (cancelled ? .canceled : .finished)
+            lock.broadcast()
+        }
+        lock.unlock()
+    }
+
+    /// Blocks until every subtask has ended.
+    public func waitForCompletion() -> JobResult {
+        lock.lock()
+        while !_status.isTerminal { lock.wait() }
+        lock.unlock()
+        return result()
+    }
+
+    /// Waits without blocking a Swift concurrency thread.
+    public func completion() async -> JobResult {
+        await withCheckedContinuation { (c: CheckedContinuation<JobResult, Never>) in
+            let t = Thread { c.resume(returning: self.waitForCompletion()) }
+            t.start()
+        }
+    }
+
+    public var elapsedMillis: Int64 {
+        lock.lock(); defer { lock.unlock() }
+        guard startNanos > 0 else { return 0 }
+        let end = endNanos > 0 ? endNanos : DispatchTime.now().uptimeNanoseconds
+        return Int64((end - startNanos) / 1_000_000)
+    }
+
+    public func subtaskMetrics() -> [SubtaskMetrics] {
+        var out: [SubtaskMetrics] = []
+        for n in graph.stream.nodes {
+            for (i, g) in metricGroups[n.id].enumerated() {
+                out.append(SubtaskMetrics(stage: n.name, vertex: graph.vertexOf[n.id], subtask: i, values: g.snapshot()))
+            }
+        }
+        return out
+    }
+
+    public func stageMetrics() -> [String: [String: Int64]] {
+        var out: [String: [String: Int64]] = [:]
+        for m in subtaskMetrics() {
+            for (k, v) in m.values {
+                if k == "currentInputWatermark" {
+                    out[m.stage, default: [:]][k] = min(out[m.stage]?[k] ?? .max, v)
+                } else {
+                    out[m.stage, default: [:]][k, default: 0] += v
+                }
+            }
+        }
+        return out
+    }
+
+    public func result() -> JobResult {
+        lock.lock()
+        let status = _status, failure = failure
+        lock.unlock()
+        return JobResult(jobID: jobID, status: status, failure: failure, durationMillis: elapsedMillis, stageMetrics: stageMetrics())
+    }
+}
+
+/// Runs jobs inside this process: every subtask on its own thread, exchanges through bounded in-memory gates.
+public final class LocalExecutor: Sendable {
+    public let configuration: DataflowConfiguration
+    public let clock: ProcessingClock
+
+    public init(configuration: DataflowConfiguration = DataflowConfiguration(), clock: ProcessingClock = SystemClock()) {
+        self.configuration = configuration
+        self.clock = clock
+    }
+
+    /// Builds every subtask and starts the job.
+    public func submit(_ job: Job, parallelism: Int? = nil) throws -> JobExecution {
+        let graph = try JobGraph(job: job, configuration: configuration, parallelism: parallelism)
+        try Self.validateSideOutputs(graph)
+        let execution = JobExecution(jobID: .random(), graph: graph)
+
+        // Gates of every consumer subtask, and each input edge's first channel.
+        var gates = [[AnyObject]](repeating: [], count: graph.vertices.count)
+        var channelOffset = [Int](repeating: 0, count: graph.edges.count)
+        for (v, vertex) in graph.vertices.enumerated() {
+            var channels = 0
+            for (i, e) in graph.edges.enumerated() where e.consumerVertex == v {
+                channelOffset[i] = channels
+                channels += graph.vertices[e.producerVertex].parallelism
+            }
+            guard channels > 0 else { continue }
+            let capacity = max(2, channels * configuration.buffersPerChannel)
+            gates[v] = (0..<vertex.parallelism).map { _ in makeGate(for: graph.node(vertex.head).spec, channels: channels, capacity: capacity) }
+        }
+
+        var runners: [SubtaskRunner] = []
+        for (v, vertex) in graph.vertices.enumerated() {
+            for i in 0..<vertex.parallelism {
+                let pts = ProcessingTimeService(clock: clock)
+                var constructed: [Int: ConstructedOperator] = [:]
+                var flushables: [Flushable] = []
+                for nodeID in vertex.nodes.reversed() {
+                    let node = graph.node(nodeID)
+                    var outputs: [String?: [AnyObject]] = [:]
+                    for (consumer, edge) in graph.chainedOutputs[nodeID] {
+                        outputs[edge.port, default: []].append(constructed[consumer]!.input!)
+                    }
+                    for (k, e) in graph.edges.enumerated() where e.producerNode == nodeID {
+                        let builder = PartitionerConstructor(strategy: e.strategy, producerSubtask: i, gates: gates[e.consumerVertex],
+                                                             channelOffset: channelOffset[k], bufferSize: configuration.bufferSize,
+                                                             maxParallelism: graph.maxParallelism)
+                        let (partitioner, flushable) = try e.streamEdge.exchange.accept(builder)
+                        outputs[e.streamEdge.port, default: []].append(partitioner)
+                        flushables.append(flushable)
+                    }
+                    constructed[nodeID] = try node.spec.accept(OperatorConstructor(
+                        node: node, subtask: i, parallelism: vertex.parallelism, maxParallelism: graph.maxParallelism,
+                        outputs: outputs, metrics: execution.metrics(node: nodeID, subtask: i), processingTime: pts))
+                }
+                let head = constructed[vertex.head]!
+                let input: InputDriving? = head.source == nil
+                    ? makeGateDriver(for: graph.node(vertex.head).spec, gate: gates[v][i], head: head.input!) : nil
+                runners.append(SubtaskRunner(vertex: v, subtask: i, name: graph.name(of: v), operators: vertex.nodes.map { constructed[$0]! },
+                                             flushables: flushables, input: input, processingTime: pts,
+                                             configuration: configuration, execution: execution))
+            }
+        }
+        let closers: [() -> Void] = gates.flatMap { $0 }.map { gate in { (gate as! GateClosing).closeGate() } }
+        execution.install(runners: runners, closeGates: closers)
+        execution.start()
+        return execution
+    }
+
+    /// Runs a job to its end.
+    public func run(_ job: Job, parallelism: Int? = nil) async throws -> JobResult {
+        try await submit(job, parallelism: parallelism).completion()
+    }
+
+    static func validateSideOutputs(_ graph: JobGraph) throws {
+        var seen: Set<String> = []
+        for n in graph.stream.nodes {
+            for e in n.inputs {
+                guard let port = e.port else { continue }
+                guard seen.insert("\(e.source)/\(port)").inserted else {
+                    throw JobDefinitionError("side output '\(port)' of '\(graph.node(e.source).name)' is consumed twice; fork inside one branch instead")
+                }
+            }
+        }
+    }
+}
+
+protocol GateClosing: AnyObject { func closeGate() }
+extension InputGate: GateClosing { func closeGate() { close() } }
+
+func makeGateDriver<S: OperatorSpec>(for spec: S, gate: AnyObject, head: AnyObject) -> InputDriving {
+    GateDriver(gate: gate as! InputGate<S.Input>, head: head as! Output<S.Input>)
+}

@@ -1,0 +1,125 @@
+import Dataflow
+
+/// One operator instance, built and wired, as the subtask runner drives it.
+struct ConstructedOperator {
+    /// `Output<Input>` feeding the operator (nil for a source).
+    let input: AnyObject?
+    let open: () throws -> Void
+    let close: () throws -> Void
+    var source: SourceDriving?
+    /// Pushes uncounted records into the metrics.
+    let publish: () -> Void
+}
+
+protocol SourceDriving: AnyObject {
+    func open() throws
+    func poll(max: Int) throws -> SourcePoll
+    func tick(now: Timestamp) throws
+    func finish() throws
+    func close()
+    func publish()
+}
+extension SourceDriver: SourceDriving {}
+
+/// The one construction switch: turns each kind of operator spec into its running operator.
+struct OperatorConstructor: OperatorSpecVisitor {
+    let node: StreamNode
+    let subtask: Int
+    let parallelism: Int
+    let maxParallelism: Int
+    /// Consumers by output port (nil: main output); each an `Output<X>` of the port's type.
+    let outputs: [String?: [AnyObject]]
+    let metrics: MetricGroup
+    let processingTime: ProcessingTimeService
+
+    private func mainOutput<O>(_: O.Type) -> Output<O> {
+        let outs = (outputs[nil] ?? []).map { $0 as! Output<O> }
+        switch outs.count {
+        case 0: return DiscardingOutput<O>()
+        case 1: return outs[0]
+        default: return FanOut(outs)
+        }
+    }
+
+    private var sideOutputs: [String: AnyObject] {
+        var out: [String: AnyObject] = [:]
+        for (port, consumers) in outputs { if let port, let first = consumers.first { out[port] = first } }
+        return out
+    }
+
+    private func context() -> OperatorContext {
+        OperatorContext(runtime: RuntimeContext(stageName: node.name, subtaskIndex: subtask, parallelism: parallelism, metrics: metrics),
+                        maxParallelism: maxParallelism, processingTime: processingTime, sideOutputs: sideOutputs)
+    }
+
+    private func wrap<Op: StreamOperator>(_ op: Op) -> ConstructedOperator {
+        let input = OperatorInput(op, metrics: metrics, sideOutputs: sideOutputs.values.map { $0 as! ControlOutput })
+        let ctx = context()
+        return ConstructedOperator(input: input, open: { try op.open(ctx) }, close: { try op.close() }, source: nil,
+                                   publish: { input.publish() })
+    }
+
+    func source<T>(_ spec: SourceSpec<T>) throws -> ConstructedOperator {
+        let reader = try spec.connector.createReader(subtask: subtask, parallelism: parallelism)
+        let deadLetters = sideOutputs[OutputTag<DeadLetter>.deadLetters.name].map { $0 as! Output<DeadLetter> }
+        let driver = SourceDriver(reader: reader, strategy: spec.watermarks, output: mainOutput(T.self),
+                                  deadLetterOutput: deadLetters, metrics: metrics)
+        return ConstructedOperator(input: nil, open: { try driver.open() }, close: { driver.close() }, source: driver,
+                                   publish: { driver.publish() })
+    }
+
+    func filter<T>(_ spec: FilterSpec<T>) throws -> ConstructedOperator { wrap(FilterOperator(spec, output: mainOutput(T.self))) }
+    func map<I, O>(_ spec: MapSpec<I, O>) throws -> ConstructedOperator { wrap(MapOperator(spec, output: mainOutput(O.self))) }
+    func flatMap<I, O>(_ spec: FlatMapSpec<I, O>) throws -> ConstructedOperator {
+        wrap(FlatMapOperator(spec, output: mainOutput(O.self)))
+    }
+    func window<K, T, A: AggregateFunction>(_ spec: WindowSpec<K, T, A>) throws -> ConstructedOperator where A.Input == T {
+        wrap(WindowOperator(spec, output: mainOutput(WindowResult<K, A.Result>.self)))
+    }
+    func process<F: KeyedProcessFunction>(_ spec: ProcessSpec<F>) throws -> ConstructedOperator {
+        wrap(KeyedProcessOperator(spec, output: mainOutput(F.Output.self), maxParallelism: maxParallelism))
+    }
+    func union<T>(_ spec: UnionSpec<T>) throws -> ConstructedOperator { wrap(UnionOperator(output: mainOutput(T.self))) }
+    func sink<T>(_ spec: SinkSpec<T>) throws -> ConstructedOperator {
+        wrap(SinkOperator(writer: try spec.connector.createWriter(subtask: subtask, parallelism: parallelism)))
+    }
+}
+
+/// Builds the producer side of an exchange edge for one producer subtask.
+struct PartitionerConstructor: ExchangeSpecVisitor {
+    let strategy: ShipStrategy
+    let producerSubtask: Int
+    /// The consumer vertex's gates (`InputGate<Downstream>`), one per consumer subtask.
+    let gates: [AnyObject]
+    /// This edge's first channel index in every consumer gate.
+    let channelOffset: Int
+    let bufferSize: Int
+    let maxParallelism: Int
+
+    private func writers<D>(_: D.Type) -> [ChannelWriter<D>] {
+        gates.map { ChannelWriter(gate: $0 as! InputGate<D>, channel: channelOffset + producerSubtask, bufferSize: bufferSize) }
+    }
+
+    func passThrough<T>(_ spec: PassThroughExchange<T>) throws -> (AnyObject, Flushable) {
+        switch strategy {
+        case .forward:
+            let w = ChannelWriter(gate: gates[producerSubtask] as! InputGate<T>, channel: channelOffset + producerSubtask,
+                                  bufferSize: bufferSize)
+            let p = ForwardPartitioner(writer: w)
+            return (p, p)
+        default:
+            let p = RebalancePartitioner(writers: writers(T.self), start: producerSubtask)
+            return (p, p)
+        }
+    }
+
+    func keyed<T, K>(_ spec: KeyedExchange<T, K>) throws -> (AnyObject, Flushable) {
+        let p = HashPartitioner(writers: writers(Keyed<K, T>.self), key: spec.key, maxParallelism: maxParallelism)
+        return (p, p)
+    }
+}
+
+/// Makes the input gate of a consumer subtask, typed by the head operator's input.
+func makeGate<S: OperatorSpec>(for spec: S, channels: Int, capacity: Int) -> AnyObject {
+    InputGate<S.Input>(channelCount: channels, capacity: capacity)
+}

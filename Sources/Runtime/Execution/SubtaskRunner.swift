@@ -1,0 +1,135 @@
+import Dataflow
+import Foundation
+
+/// Reads a subtask's input gate and pushes each element into the head of its chain — the mailbox loop:
+/// records, watermarks, timers and flushes all happen on this one thread.
+protocol InputDriving: AnyObject {
+    func run(_ runner: SubtaskRunner) throws
+}
+
+final class GateDriver<T>: InputDriving {
+    private let gate: InputGate<T>
+    private let head: Output<T>
+    private var valve: WatermarkValve
+
+    init(gate: InputGate<T>, head: Output<T>) {
+        self.gate = gate; self.head = head
+        valve = WatermarkValve(channels: gate.channelCount)
+    }
+
+    @inline(__always)
+    private func apply(_ change: WatermarkValve.Change) throws {
+        if let idle = change.idle { try head.emitIdle(idle) }
+        if let wm = change.watermark { try head.emitWatermark(wm) }
+    }
+
+    func run(_ runner: SubtaskRunner) throws {
+        var lastFlush = runner.nowMillis()
+        while !valve.allEnded {
+            var deadline = lastFlush + runner.bufferTimeout
+            if let t = runner.processingTime.nextTime { deadline = min(deadline, t) }
+            if let batch = try gate.take(until: Date(timeIntervalSince1970: Double(deadline) / 1000)) {
+                let ch = batch.channel
+                for element in batch.elements {
+                    switch element {
+                    case .record(let value, let ts):
+                        if let idle = valve.recordArrived(channel: ch) { try head.emitIdle(idle) }
+                        try head.emit(value, timestamp: ts)
+                    case .watermark(let wm): try apply(valve.watermark(wm, channel: ch))
+                    case .idle(let idle): try apply(valve.setIdle(idle, channel: ch))
+                    case .end: try apply(valve.end(channel: ch))
+                    }
+                }
+            }
+            try runner.processingTime.fireDue()
+            let now = runner.nowMillis()
+            // Flush when the input has run dry (low latency) or the buffer timeout passed (bounded latency).
+            if now - lastFlush >= runner.bufferTimeout || gate.queuedBatches == 0 {
+                try runner.flushOutputs()
+                lastFlush = now
+            }
+        }
+        try head.finish()
+        try runner.flushOutputs()
+    }
+}
+
+/// One parallel instance of a vertex: its chain of operators, their outputs, and the loop that drives them.
+final class SubtaskRunner: @unchecked Sendable {
+    let vertex: Int
+    let subtask: Int
+    let name: String
+    let operators: [ConstructedOperator]
+    let flushables: [Flushable]
+    let input: InputDriving?
+    let processingTime: ProcessingTimeService
+    let bufferTimeout: Int64
+    let sourceBatchSize: Int
+    let idlePollMillis: Int64
+    unowned let execution: JobExecution
+
+    init(vertex: Int, subtask: Int, name: String, operators: [ConstructedOperator], flushables: [Flushable], input: InputDriving?,
+         processingTime: ProcessingTimeService, configuration: DataflowConfiguration, execution: JobExecution) {
+        self.vertex = vertex; self.subtask = subtask; self.name = name; self.operators = operators
+        self.flushables = flushables; self.input = input; self.processingTime = processingTime
+        bufferTimeout = configuration.bufferTimeoutMillis
+        sourceBatchSize = configuration.sourceBatchSize
+        idlePollMillis = configuration.sourceIdlePollMillis
+        self.execution = execution
+    }
+
+    func nowMillis() -> Timestamp { processingTime.now }
+
+    func flushOutputs() throws {
+        for f in flushables { try f.flush() }
+        for o in operators { o.publish() }
+    }
+
+    func run() {
+        var opened = 0
+        do {
+            // Open consumers before producers, so nothing is emitted into an unopened operator.
+            for op in operators.reversed() { try op.open(); opened += 1 }
+            if let source = operators.first?.source {
+                try runSource(source)
+            } else if let input {
+                try input.run(self)
+            }
+            for op in operators { try op.close() }
+            for op in operators { op.publish() }
+            execution.subtaskFinished(self)
+        } catch {
+            for op in operators.suffix(opened) { try? op.close() }
+            execution.subtaskFailed(self, error)
+        }
+    }
+
+    private func runSource(_ source: SourceDriving) throws {
+        var lastFlush = nowMillis()
+        try source.tick(now: lastFlush)
+        while !execution.isCancelled {
+            let status = try source.poll(max: sourceBatchSize)
+            let now = nowMillis()
+            try source.tick(now: now)
+            try processingTime.fireDue()
+            switch status {
+            case .finished:
+                try source.finish()
+                try flushOutputs()
+                return
+            case .nothingAvailable:
+                try flushOutputs()
+                lastFlush = now
+                var wait = idlePollMillis
+                if let t = processingTime.nextTime { wait = max(0, min(wait, t - now)) }
+                if wait > 0 { Thread.sleep(forTimeInterval: Double(wait) / 1000) }
+            case .more:
+                if now - lastFlush >= bufferTimeout {
+                    try flushOutputs()
+                    lastFlush = now
+                }
+            }
+        }
+        throw CancelledError()
+    }
+}
