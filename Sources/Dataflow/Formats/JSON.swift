@@ -96,6 +96,10 @@ public struct JSONObject {
     func decodeString(_ start: Int, _ end: Int, escaped: Bool, key: StaticString) throws -> String {
         let raw = UnsafeRawBufferPointer(rebasing: base[start..<end])
         if !escaped {
+            // ASCII (the common case) is valid UTF-8 as it stands; only other text needs the validating path.
+            var ascii = true
+            for b in raw where b >= 0x80 { ascii = false; break }
+            if ascii { return String(decoding: raw, as: UTF8.self) }
             guard let s = String(validating: raw, as: UTF8.self) else { throw JSONError("field '\(key)' is not valid UTF-8") }
             return s
         }
@@ -190,6 +194,10 @@ public final class JSONLineParser {
     }
 
     private func scan(_ b: UnsafeRawBufferPointer) throws {
+        // Work on a local array (no exclusivity checks per access), handed back with its capacity at the end.
+        var fields: [Field] = []
+        swap(&fields, &self.fields)
+        defer { swap(&fields, &self.fields) }
         fields.removeAll(keepingCapacity: true)
         var i = 0
         let n = b.count

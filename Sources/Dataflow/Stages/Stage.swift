@@ -101,3 +101,27 @@ public struct Fork<T>: Stage {
         return input
     }
 }
+
+// MARK: - Lowering one stage on its own (operator test harnesses)
+
+/// A source that never produces: stands in for the upstream of a stage lowered on its own.
+public struct PlaceholderSource<T>: SourceConnector, @unchecked Sendable {
+    public init() {}
+    public var maxParallelism: Int? { nil }
+    public var description: String { "placeholder" }
+    public func createReader(subtask: Int, parallelism: Int) throws -> any SourceReader<T> {
+        throw JobDefinitionError("a placeholder source cannot run")
+    }
+}
+
+extension StreamGraph {
+    /// Lowers `stage` behind a placeholder source (node 0); the stage's own operator is node 1.
+    public static func lowering<S: Stage>(_ stage: S) throws -> StreamGraph {
+        let graph = StreamGraph()
+        let input = try graph.add(name: "harness-input", spec: SourceSpec<S.Input>(connector: PlaceholderSource<S.Input>(),
+                                                                                watermarks: .noWatermarks), inputs: [])
+        _ = try stage.lower(StreamHandle<S.Input>(node: input), into: graph)
+        guard graph.nodes.count > 1 else { throw JobDefinitionError("the stage creates no operator") }
+        return graph
+    }
+}

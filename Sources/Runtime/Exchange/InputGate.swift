@@ -76,40 +76,53 @@ final class ChannelWriter<T> {
     private let gate: InputGate<T>
     let channel: Int
     private let bufferSize: Int
-    private var buffer: [StreamElement<T>] = []
-    /// Records written; the owner publishes them as numRecordsOut.
-    var pendingSinceFlush: Bool { !buffer.isEmpty }
+    private var values: [T] = []
+    private var timestamps: [Timestamp] = []
+    private var controls: [ControlMark] = []
 
     init(gate: InputGate<T>, channel: Int, bufferSize: Int) {
         self.gate = gate; self.channel = channel; self.bufferSize = bufferSize
-        buffer.reserveCapacity(bufferSize)
+        values.reserveCapacity(bufferSize)
+        timestamps.reserveCapacity(bufferSize)
     }
 
     @inline(__always)
     func record(_ value: T, _ ts: Timestamp) throws {
-        buffer.append(.record(value, ts))
-        if buffer.count >= bufferSize { try flush() }
+        values.append(value)
+        timestamps.append(ts)
+        if timestamps.count >= bufferSize { try flush() }
     }
 
     /// Watermarks only rise, so a watermark directly after another replaces it: firing at the later one alone
     /// fires the same timers in the same order.
     func watermark(_ wm: Timestamp) throws {
-        if case .watermark = buffer.last { buffer[buffer.count - 1] = .watermark(wm) } else { buffer.append(.watermark(wm)) }
-        if buffer.count >= bufferSize { try flush() }
+        let mark = ControlMark(position: timestamps.count, kind: .watermark, watermark: wm)
+        if let last = controls.last, last.kind == .watermark, last.position == mark.position {
+            controls[controls.count - 1] = mark
+        } else {
+            controls.append(mark)
+            if controls.count >= bufferSize { try flush() }
+        }
     }
 
-    func idle(_ idle: Bool) throws { buffer.append(.idle(idle)); if buffer.count >= bufferSize { try flush() } }
+    func idle(_ idle: Bool) throws {
+        controls.append(ControlMark(position: timestamps.count, kind: idle ? .idle : .active, watermark: 0))
+        if controls.count >= bufferSize { try flush() }
+    }
 
     func end() throws {
-        buffer.append(.end)
+        controls.append(ControlMark(position: timestamps.count, kind: .end, watermark: 0))
         try flush()
     }
 
     func flush() throws {
-        guard !buffer.isEmpty else { return }
-        let batch = ChannelBatch(channel: channel, elements: buffer)
-        buffer = []
-        buffer.reserveCapacity(bufferSize)
+        guard !timestamps.isEmpty || !controls.isEmpty else { return }
+        let batch = ChannelBatch(channel: channel, values: values, timestamps: timestamps, controls: controls)
+        values = []
+        values.reserveCapacity(bufferSize)
+        timestamps = []
+        timestamps.reserveCapacity(bufferSize)
+        controls = []
         try gate.put(batch)
     }
 }

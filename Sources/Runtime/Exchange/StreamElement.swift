@@ -9,10 +9,22 @@ public enum StreamElement<T> {
     case end
 }
 
-/// A batch of elements from one input channel.
+/// A control element inside a batch, placed before the record at `position`.
+struct ControlMark {
+    enum Kind: UInt8 { case watermark, idle, active, end }
+    let position: Int
+    let kind: Kind
+    let watermark: Timestamp
+}
+
+/// A batch of elements from one input channel, stored as columns: records and their timestamps in two arrays,
+/// the few control elements beside them. (A column of `T` costs one type lookup per batch in generic code; an
+/// array of enum cases would cost several per record.)
 struct ChannelBatch<T> {
     let channel: Int
-    var elements: [StreamElement<T>]
+    var values: [T]
+    var timestamps: [Timestamp]
+    var controls: [ControlMark]
 }
 
 struct CancelledError: Error, CustomStringConvertible {

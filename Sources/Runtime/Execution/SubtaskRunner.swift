@@ -23,6 +23,15 @@ final class GateDriver<T>: InputDriving {
         if let wm = change.watermark { try head.emitWatermark(wm) }
     }
 
+    private func control(_ mark: ControlMark, _ channel: Int) throws {
+        switch mark.kind {
+        case .watermark: try apply(valve.watermark(mark.watermark, channel: channel))
+        case .idle: try apply(valve.setIdle(true, channel: channel))
+        case .active: try apply(valve.setIdle(false, channel: channel))
+        case .end: try apply(valve.end(channel: channel))
+        }
+    }
+
     func run(_ runner: SubtaskRunner) throws {
         var lastFlush = runner.nowMillis()
         while !valve.allEnded {
@@ -30,16 +39,14 @@ final class GateDriver<T>: InputDriving {
             if let t = runner.processingTime.nextTime { deadline = min(deadline, t) }
             if let batch = try gate.take(until: Date(timeIntervalSince1970: Double(deadline) / 1000)) {
                 let ch = batch.channel
-                for element in batch.elements {
-                    switch element {
-                    case .record(let value, let ts):
-                        if let idle = valve.recordArrived(channel: ch) { try head.emitIdle(idle) }
-                        try head.emit(value, timestamp: ts)
-                    case .watermark(let wm): try apply(valve.watermark(wm, channel: ch))
-                    case .idle(let idle): try apply(valve.setIdle(idle, channel: ch))
-                    case .end: try apply(valve.end(channel: ch))
-                    }
+                var c = 0
+                let controls = batch.controls
+                for i in 0..<batch.timestamps.count {
+                    while c < controls.count && controls[c].position == i { try control(controls[c], ch); c += 1 }
+                    if let idle = valve.recordArrived(channel: ch) { try head.emitIdle(idle) }
+                    try head.emit(batch.values[i], timestamp: batch.timestamps[i])
                 }
+                while c < controls.count { try control(controls[c], ch); c += 1 }
             }
             try runner.processingTime.fireDue()
             let now = runner.nowMillis()

@@ -13,20 +13,6 @@ final class WindowOperator<K: StableHashable, T, A: AggregateFunction>: StreamOp
     typealias Input = Keyed<K, T>
     let output: Output<WindowResult<K, A.Result>>
 
-    private struct OpenWindow {
-        let start: Timestamp
-        var accumulator: A.Accumulator
-    }
-    private struct Timer {
-        let time: Timestamp
-        let slot: Int32
-        let start: Timestamp
-        /// The window fires at this timer (it may also be its cleanup).
-        let fires: Bool
-        /// The window's state is dropped at this timer.
-        let cleans: Bool
-    }
-
     private let assigner: WindowAssigner
     private let aggregate: A
     private let lateness: Int64
@@ -35,11 +21,16 @@ final class WindowOperator<K: StableHashable, T, A: AggregateFunction>: StreamOp
     private var lateCounter = Counter()
     private var processingTime: ProcessingTimeService?
 
+    // Keys are numbered densely; a window's state is found by (key slot, start) and lives in one accumulator
+    // column with a free list. The bookkeeping types are not generic, so the hot path needs no generic type
+    // lookups beyond the accumulator column.
     private var slotOf: [K: Int32] = [:]
     private var keys: [K] = []
-    private var windows: [[OpenWindow]] = []
-    private var timers = Heap<Timer> { $0.time < $1.time }
-    private var procTimers = Heap<Timer> { $0.time < $1.time }
+    private var windowIndex: [WindowKey: Int32] = [:]
+    private var accumulators: [A.Accumulator] = []
+    private var freeAccumulators: [Int32] = []
+    private var timers = Heap<WindowTimer> { $0.time < $1.time }
+    private var procTimers = Heap<WindowTimer> { $0.time < $1.time }
     private var scheduledProcessingTime: Timestamp = .max
     private(set) var currentWatermark: Timestamp = Watermark.none
 
@@ -61,7 +52,6 @@ final class WindowOperator<K: StableHashable, T, A: AggregateFunction>: StreamOp
         if let s = slotOf[key] { return s }
         let s = Int32(keys.count)
         keys.append(key)
-        windows.append([])
         slotOf[key] = s
         return s
     }
@@ -71,20 +61,29 @@ final class WindowOperator<K: StableHashable, T, A: AggregateFunction>: StreamOp
             try processOnProcessingTime(value)
             return
         }
+        let size = assigner.size, slide = assigner.slide, wm = currentWatermark, lateness = self.lateness
         var start = assigner.lastWindowStart(for: timestamp)
-        let lowest = timestamp - assigner.size
+        let lowest = timestamp - size
         var added = false
         var slotIndex: Int32 = -1
         while start > lowest {
-            let maxTimestamp = start + assigner.size - 1
-            if maxTimestamp + lateness > currentWatermark {
+            let maxTimestamp = start + size - 1
+            if maxTimestamp + lateness > wm {
                 if slotIndex < 0 { slotIndex = slot(for: value.key) }
-                add(value.value, toWindowAt: start, slot: slotIndex, maxTimestamp: maxTimestamp)
+                let created = add(value.value, to: WindowKey(slot: slotIndex, start: start))
+                if created {
+                    if lateness == 0 {
+                        timers.push(WindowTimer(time: maxTimestamp, slot: slotIndex, start: start, fires: true, cleans: true))
+                    } else {
+                        timers.push(WindowTimer(time: maxTimestamp, slot: slotIndex, start: start, fires: true, cleans: false))
+                        timers.push(WindowTimer(time: maxTimestamp + lateness, slot: slotIndex, start: start, fires: false, cleans: true))
+                    }
+                }
                 added = true
                 // Allowed lateness: a fired window that is still kept fires again with the late record in it.
-                if maxTimestamp <= currentWatermark { try fire(slot: slotIndex, start: start, maxTimestamp: maxTimestamp) }
+                if maxTimestamp <= wm { try fire(WindowKey(slot: slotIndex, start: start), maxTimestamp: maxTimestamp) }
             }
-            start -= assigner.slide
+            start -= slide
         }
         if !added {
             lateCounter.increment()
@@ -92,33 +91,38 @@ final class WindowOperator<K: StableHashable, T, A: AggregateFunction>: StreamOp
         }
     }
 
-    private func add(_ value: T, toWindowAt start: Timestamp, slot: Int32, maxTimestamp: Timestamp) {
-        let s = Int(slot)
-        for i in windows[s].indices where windows[s][i].start == start {
-            aggregate.add(value, to: &windows[s][i].accumulator)
-            return
+    /// Adds to the window's accumulator; returns whether the window was created by this record.
+    @inline(__always)
+    private func add(_ value: T, to window: WindowKey) -> Bool {
+        if let i = windowIndex[window] {
+            aggregate.add(value, to: &accumulators[Int(i)])
+            return false
         }
         var acc = aggregate.createAccumulator()
         aggregate.add(value, to: &acc)
-        windows[s].append(OpenWindow(start: start, accumulator: acc))
-        if lateness == 0 {
-            timers.push(Timer(time: maxTimestamp, slot: slot, start: start, fires: true, cleans: true))
+        let i: Int32
+        if let free = freeAccumulators.popLast() {
+            i = free
+            accumulators[Int(i)] = acc
         } else {
-            timers.push(Timer(time: maxTimestamp, slot: slot, start: start, fires: true, cleans: false))
-            timers.push(Timer(time: maxTimestamp + lateness, slot: slot, start: start, fires: false, cleans: true))
+            i = Int32(accumulators.count)
+            accumulators.append(acc)
         }
+        windowIndex[window] = i
+        return true
     }
 
-    private func fire(slot: Int32, start: Timestamp, maxTimestamp: Timestamp) throws {
-        guard let w = windows[Int(slot)].first(where: { $0.start == start }) else { return }
-        let window = TimeWindow(start: start, end: start + assigner.size)
-        try output.emit(WindowResult(key: keys[Int(slot)], window: window, value: aggregate.result(w.accumulator)),
+    private func fire(_ window: WindowKey, maxTimestamp: Timestamp) throws {
+        guard let i = windowIndex[window] else { return }
+        let w = TimeWindow(start: window.start, end: window.start + assigner.size)
+        try output.emit(WindowResult(key: keys[Int(window.slot)], window: w, value: aggregate.result(accumulators[Int(i)])),
                         timestamp: maxTimestamp)
     }
 
-    private func drop(slot: Int32, start: Timestamp) {
-        let s = Int(slot)
-        if let i = windows[s].firstIndex(where: { $0.start == start }) { windows[s].remove(at: i) }
+    private func drop(_ window: WindowKey) {
+        guard let i = windowIndex.removeValue(forKey: window) else { return }
+        accumulators[Int(i)] = aggregate.createAccumulator()   // release what the accumulator holds
+        freeAccumulators.append(i)
     }
 
     func processWatermark(_ watermark: Timestamp) throws {
@@ -126,8 +130,9 @@ final class WindowOperator<K: StableHashable, T, A: AggregateFunction>: StreamOp
         currentWatermark = watermark
         while let t = timers.top, t.time <= watermark {
             timers.pop()
-            if t.fires { try fire(slot: t.slot, start: t.start, maxTimestamp: t.start + assigner.size - 1) }
-            if t.cleans { drop(slot: t.slot, start: t.start) }
+            let window = WindowKey(slot: t.slot, start: t.start)
+            if t.fires { try fire(window, maxTimestamp: t.start + assigner.size - 1) }
+            if t.cleans { drop(window) }
         }
         try output.emitWatermark(watermark)
     }
@@ -140,15 +145,9 @@ final class WindowOperator<K: StableHashable, T, A: AggregateFunction>: StreamOp
         let slotIndex = slot(for: value.key)
         var start = assigner.lastWindowStart(for: now)
         while start > now - assigner.size {
-            let s = Int(slotIndex)
-            if let i = windows[s].firstIndex(where: { $0.start == start }) {
-                aggregate.add(value.value, to: &windows[s][i].accumulator)
-            } else {
-                var acc = aggregate.createAccumulator()
-                aggregate.add(value.value, to: &acc)
-                windows[s].append(OpenWindow(start: start, accumulator: acc))
+            if add(value.value, to: WindowKey(slot: slotIndex, start: start)) {
                 let maxTimestamp = start + assigner.size - 1
-                procTimers.push(Timer(time: maxTimestamp, slot: slotIndex, start: start, fires: true, cleans: true))
+                procTimers.push(WindowTimer(time: maxTimestamp, slot: slotIndex, start: start, fires: true, cleans: true))
                 scheduleProcessingTime(maxTimestamp)
             }
             start -= assigner.slide
@@ -166,8 +165,9 @@ final class WindowOperator<K: StableHashable, T, A: AggregateFunction>: StreamOp
         guard let now = processingTime?.now else { return }
         while let t = procTimers.top, t.time <= now {
             procTimers.pop()
-            try fire(slot: t.slot, start: t.start, maxTimestamp: t.time)
-            drop(slot: t.slot, start: t.start)
+            let window = WindowKey(slot: t.slot, start: t.start)
+            try fire(window, maxTimestamp: t.time)
+            drop(window)
         }
         if let next = procTimers.top { scheduleProcessingTime(next.time) }
     }
@@ -175,11 +175,28 @@ final class WindowOperator<K: StableHashable, T, A: AggregateFunction>: StreamOp
     /// At the end of input, processing-time windows still open fire too (as Flink does for bounded input).
     func finish() throws {
         while let t = procTimers.pop() {
-            try fire(slot: t.slot, start: t.start, maxTimestamp: t.time)
-            drop(slot: t.slot, start: t.start)
+            let window = WindowKey(slot: t.slot, start: t.start)
+            try fire(window, maxTimestamp: t.time)
+            drop(window)
         }
     }
 
-    /// Open windows and pending timers (operator tests check that state is cleaned up).
-    var openWindowCount: Int { windows.reduce(0) { $0 + $1.count } }
+    /// Windows holding state (operator tests check that fired windows are cleaned up).
+    var openWindowCount: Int { windowIndex.count }
+}
+
+/// A window of one key: the key's slot and the window's start.
+struct WindowKey: Hashable {
+    let slot: Int32
+    let start: Timestamp
+}
+
+struct WindowTimer {
+    let time: Timestamp
+    let slot: Int32
+    let start: Timestamp
+    /// The window fires at this timer (it may also be its cleanup).
+    let fires: Bool
+    /// The window's state is dropped at this timer.
+    let cleans: Bool
 }
