@@ -4,7 +4,7 @@ import Dataflow
 public struct DataflowConfiguration: Sendable, Equatable {
     /// `parallelism.default`
     public var defaultParallelism: Int = 1
-    /// `taskmanager.numberOfTaskSlots`
+    /// `taskmanager.numberOfTaskSlots`: a job's widest stage may have this many parallel subtasks.
     public var taskSlots: Int = 4
     /// `pipeline.max-parallelism`: the number of key groups.
     public var maxParallelism: Int = KeyGroups.defaultMaxParallelism

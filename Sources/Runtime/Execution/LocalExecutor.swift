@@ -33,8 +33,7 @@ public struct SubtaskMetrics: Sendable {
 public final class JobExecution: @unchecked Sendable {
     public let jobID: JobID
     public let graph: JobGraph
-    /// Local mode sizes itself like Flink's MiniCluster: as many slots as the widest vertex; subtask i of every
-    /// vertex shares slot i.
+    /// Slots in use: as many as the widest vertex; subtask i of every vertex shares slot i.
     public let slots: Int
     private let lock = NSCondition()
     private var _status: JobStatus = .created
@@ -68,8 +67,11 @@ public final class JobExecution: @unchecked Sendable {
         startNanos = DispatchTime.now().uptimeNanoseconds
         lock.unlock()
         for runner in runners {
-            let thread = Thread { runner.run() }
-            thread.name = "slot-\(runner.subtask) \(runner.name)"
+            let name = "slot-\(runner.subtask) \(runner.name)"
+            let thread = Thread {
+                Thread.current.name = name   // on Linux the name reaches the OS thread only from inside it
+                runner.run()
+            }
             thread.stackSize = 4 << 20
             thread.start()
         }
@@ -184,6 +186,12 @@ public final class LocalExecutor: Sendable {
     public func submit(_ job: Job, parallelism: Int? = nil) throws -> JobExecution {
         let graph = try JobGraph(job: job, configuration: configuration, parallelism: parallelism)
         try Self.validateSideOutputs(graph)
+        // Slot sharing: subtask i of every vertex shares slot i, so a job needs as many slots as its widest vertex.
+        let needed = graph.vertices.map(\.parallelism).max() ?? 1
+        guard needed <= configuration.taskSlots else {
+            throw JobDefinitionError("job '\(job.name)' needs \(needed) task slots but the local TaskManager offers "
+                + "\(configuration.taskSlots) (set -D taskmanager.numberOfTaskSlots=\(needed), or lower the parallelism)")
+        }
         let execution = JobExecution(jobID: .random(), graph: graph)
 
         // Gates of every consumer subtask, and each input edge's first channel.

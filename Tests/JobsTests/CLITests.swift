@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+
+/// The `dataflow` binary built beside the test bundle (`swift build --build-tests` builds both).
+func dataflowBinary() throws -> String {
+    let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    for candidate in [dir, dir.deletingLastPathComponent()] {
+        let path = candidate.appendingPathComponent("dataflow").path
+        if FileManager.default.isExecutableFile(atPath: path) { return path }
+    }
+    let fallback = repositoryRoot.appendingPathComponent(".build/debug/dataflow").path
+    try #require(FileManager.default.isExecutableFile(atPath: fallback), "build the dataflow binary first (swift build)")
+    return fallback
+}
+
+/// Runs `dataflow` from the repository root (where jobs.yaml is); returns exit status, stdout and stderr.
+func dataflow(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: try dataflowBinary())
+    p.arguments = arguments
+    p.currentDirectoryURL = repositoryRoot
+    let out = Pipe(), err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    try p.run()
+    let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+}
+
+@Suite("The dataflow command line")
+struct CLITests {
+    @Test("run --local replays a recording into the golden files and prints a one-line summary")
+    func runLocal() throws {
+        let dir = try temporaryDirectory()
+        let input = fixtures.appendingPathComponent("chat-s7/chat-s7.jsonl.zst").path
+        let r = try dataflow(["run", "clip-detector-replay", "--local", "-p", "3", "-D", "input=\(input)", "-D", "output=\(dir)"])
+        #expect(r.status == 0, "\(r.err)")
+        let summary = r.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(summary.hasPrefix("FINISHED clip-detector-replay"))
+        for part in ["records in 19832", "dead-lettered 0", "windows 2548", "anomalies 8", "records/s", "elapsed"] {
+            #expect(summary.contains(part), "summary lacks '\(part)': \(summary)")
+        }
+        #expect(try readLines("\(dir)/windows.csv") == (try readLines(fixtures.appendingPathComponent("chat-s7/windows.csv").path)))
+        #expect(try readLines("\(dir)/anomalies.csv").count == 9)
+    }
+
+    @Test("info prints the plan as Flink's plan JSON")
+    func info() throws {
+        let r = try dataflow(["info", "clip-detector-replay", "-p", "2"])
+        #expect(r.status == 0, "\(r.err)")
+        let json = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any]
+        let plan = try #require(json?["plan"] as? [String: Any])
+        #expect(plan["name"] as? String == "clip-detector-replay")
+        #expect(plan["type"] as? String == "STREAMING")
+        let nodes = try #require(plan["nodes"] as? [[String: Any]])
+        let strategies = nodes.flatMap { ($0["inputs"] as? [[String: Any]] ?? []).compactMap { $0["ship_strategy"] as? String } }
+        #expect(strategies.filter { $0 == "HASH" }.count == 2)
+        #expect(nodes.allSatisfy { ($0["id"] as? String)?.count == 32 })
+    }
+
+    @Test("mistakes get a clear error and a non-zero exit")
+    func errors() throws {
+        let unknownJob = try dataflow(["run", "no-such-job", "--local"])
+        #expect(unknownJob.status != 0)
+        #expect(unknownJob.err.contains("no job named 'no-such-job'"))
+
+        let typo = try dataflow(["run", "clip-detector-replay", "--local", "-D", "windw-size-ms=5"])
+        #expect(typo.status != 0)
+        #expect(typo.err.contains("windw-size-ms"))
+
+        let missing = try dataflow(["run", "clip-detector-replay", "--local", "-D", "input=/nonexistent/chat.jsonl", "-D", "output=\(try temporaryDirectory())"])
+        #expect(missing.status != 0)
+        #expect(missing.out.hasPrefix("FAILED"))
+        #expect(missing.err.contains("cannot open /nonexistent/chat.jsonl"))
+
+        let cluster = try dataflow(["run", "clip-detector-replay"])
+        #expect(cluster.status != 0)
+        #expect(cluster.err.contains("--local"))
+    }
+}

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing, builds everything (the dataflow binary too: the CLI tests run it),
+# and runs every test. Golden data is read from ../shared/golden beside the clone.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+[ -f ../shared/golden/chat-d1.jsonl.zst ] || { echo "missing ../shared/golden/chat-d1.jsonl.zst (the shared folder beside the clone)" >&2; exit 1; }
+swift build --build-tests
+swift test
