@@ -27,5 +27,8 @@ for p in 1 2; do
     /usr/bin/time -f "dataflow p=$p: peak RSS %M KB" .build/release/dataflow run clip-detector-replay --local --quiet -p $p -D input=$input -D output=$out/rss$p >/dev/null
 done
 if [ -n "${FLINK_LIB:-}" ] && [ -n "${GOLDEN_CLS:-}" ]; then
-    for p in 1 2; do /usr/bin/time -f "flink p=$p: peak RSS %M KB" ../shared/reference/flink-golden/run_golden.sh "$out/input.jsonl" "$out/flinkrss$p" $p >/dev/null 2>&1 || true; done
+    for p in 1 2; do
+        /usr/bin/time -o "$out/flink$p.time" -f "flink p=$p: peak RSS %M KB" ../shared/reference/flink-golden/run_golden.sh "$out/input.jsonl" "$out/flinkrss$p" $p >/dev/null 2>&1 || true
+        cat "$out/flink$p.time"
+    done
 fi
