@@ -10,6 +10,10 @@ let package = Package(
         .library(name: "Dataflow", targets: ["Dataflow"]),
         .library(name: "Runtime", targets: ["Runtime"]),
         .library(name: "FileConnector", targets: ["FileConnector"]),
+        .library(name: "KafkaConnector", targets: ["KafkaConnector"]),
+        .library(name: "PostgresConnector", targets: ["PostgresConnector"]),
+        .library(name: "HTTPConnector", targets: ["HTTPConnector"]),
+        .library(name: "RedisConnector", targets: ["RedisConnector"]),
         .executable(name: "dataflow", targets: ["DataflowCLI"]),
     ],
     dependencies: [
@@ -17,10 +21,20 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
+        // The five C libraries, each behind a module map and a shim header.
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "Dataflow"),
         .target(name: "Runtime", dependencies: ["Dataflow"]),
+        // A connector is a self-contained folder: its options, source, sink — and its tests, in Tests/.
         .target(name: "FileConnector", dependencies: ["Dataflow", "CZstd"], path: "Sources/Connectors/Files"),
+        .target(name: "KafkaConnector", dependencies: ["Dataflow", "CRdKafka"], path: "Sources/Connectors/Kafka", exclude: ["Tests"]),
+        .target(name: "PostgresConnector", dependencies: ["Dataflow", "CLibPQ"], path: "Sources/Connectors/Postgres", exclude: ["Tests"]),
+        .target(name: "HTTPConnector", dependencies: ["Dataflow", "CCurl"], path: "Sources/Connectors/HTTP", exclude: ["Tests"]),
+        .target(name: "RedisConnector", dependencies: ["Dataflow", "CHiredis"], path: "Sources/Connectors/Redis", exclude: ["Tests"]),
         .target(name: "Jobs", dependencies: ["Dataflow", "FileConnector"]),
         .executableTarget(name: "DataflowCLI", dependencies: [
             "Dataflow", "Runtime", "Jobs",
@@ -31,5 +45,9 @@ let package = Package(
         .testTarget(name: "RuntimeTests", dependencies: ["Dataflow", "Runtime"]),
         .testTarget(name: "FileConnectorTests", dependencies: ["Dataflow", "Runtime", "FileConnector"]),
         .testTarget(name: "JobsTests", dependencies: ["Dataflow", "Runtime", "Jobs", "FileConnector"]),
+        .testTarget(name: "KafkaConnectorTests", dependencies: ["Dataflow", "Runtime", "KafkaConnector"], path: "Sources/Connectors/Kafka/Tests"),
+        .testTarget(name: "PostgresConnectorTests", dependencies: ["Dataflow", "Runtime", "PostgresConnector"], path: "Sources/Connectors/Postgres/Tests"),
+        .testTarget(name: "HTTPConnectorTests", dependencies: ["Dataflow", "Runtime", "HTTPConnector"], path: "Sources/Connectors/HTTP/Tests"),
+        .testTarget(name: "RedisConnectorTests", dependencies: ["Dataflow", "Runtime", "RedisConnector"], path: "Sources/Connectors/Redis/Tests"),
     ]
 )

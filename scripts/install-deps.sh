@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages the build, the tests and the demo need (Debian 12), once; quiet when all are present.
 set -euo pipefail
-packages=(libzstd-dev zstd pkg-config)
+packages=(libzstd-dev zstd pkg-config librdkafka-dev libpq-dev libhiredis-dev libcurl4-openssl-dev postgresql redis-server python3-venv)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then

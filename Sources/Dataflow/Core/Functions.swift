@@ -78,9 +78,16 @@ public protocol SinkWriter<Record>: AnyObject {
     /// Called at the end of the input, before close: everything written so far must be durable.
     func flush() throws
     func close() throws
+    /// How often (processing time, ms) the runtime calls `tick`; nil: never. A batching sink flushes a partial
+    /// batch there, so that a quiet stream's last records do not wait for the next ones.
+    var tickInterval: Int64? { get }
+    /// Called on the subtask's thread every `tickInterval` ms, between records.
+    func tick(now: Timestamp) throws
 }
 extension SinkWriter {
     public func open() throws {}
     public func flush() throws {}
     public func close() throws {}
+    public var tickInterval: Int64? { nil }
+    public func tick(now: Timestamp) throws {}
 }

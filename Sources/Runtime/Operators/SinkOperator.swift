@@ -3,11 +3,32 @@ import Dataflow
 final class SinkOperator<T>: StreamOperator {
     let output: Output<Terminal> = DiscardingOutput<Terminal>()
     private let writer: any SinkWriter<T>
+    private var processingTime: ProcessingTimeService?
+    private var finished = false
+
     init(writer: any SinkWriter<T>) { self.writer = writer }
-    func open(_ context: OperatorContext) throws { try writer.open() }
+
+    func open(_ context: OperatorContext) throws {
+        try writer.open()
+        processingTime = context.processingTime
+        if let interval = writer.tickInterval, interval > 0 { scheduleTick(interval) }
+    }
+
+    private func scheduleTick(_ interval: Int64) {
+        guard let service = processingTime else { return }
+        service.schedule(at: service.now + interval) { [weak self] now in
+            guard let self, !self.finished else { return }
+            try self.writer.tick(now: now)
+            self.scheduleTick(interval)
+        }
+    }
+
     func process(_ value: T, timestamp: Timestamp) throws { try writer.write(value, timestamp: timestamp) }
     func processWatermark(_ watermark: Timestamp) throws {}
     func processIdle(_ idle: Bool) throws {}
-    func finish() throws { try writer.flush() }
+    func finish() throws {
+        finished = true
+        try writer.flush()
+    }
     func close() throws { try writer.close() }
 }

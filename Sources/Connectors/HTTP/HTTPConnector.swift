@@ -1,0 +1,1 @@
+// The HTTP connector (see its README).

@@ -1,0 +1,1 @@
+// The Kafka connector (see its README).

@@ -1,0 +1,1 @@
+// The Redis connector (see its README).
