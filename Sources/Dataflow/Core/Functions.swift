@@ -42,10 +42,13 @@ public protocol SourceReader<Record>: AnyObject {
     /// Hands at most `max` records to `output` and says whether more may come.
     func poll(into output: SourceOutput<Record>, max: Int) throws -> SourcePoll
     func close()
+    /// The source's metric group (Flink's names: `pendingRecords` for consumer lag, …); called before `open`.
+    func attach(metrics: MetricGroup)
 }
 extension SourceReader {
     public func open() throws {}
     public func close() {}
+    public func attach(metrics: MetricGroup) {}
 }
 
 /// What a source reader emits into; the runtime assigns timestamps and watermarks behind it.
@@ -54,6 +57,14 @@ open class SourceOutput<T> {
     open func collect(_ value: T) throws {}
     /// A record whose timestamp the connector knows (a Kafka message's timestamp).
     open func collect(_ value: T, timestamp: Timestamp) throws {}
+    /// A record of one split (a Kafka partition). Watermarks are then generated per split and combined as the
+    /// minimum over the splits, idle and finished splits excluded — so a quiet partition does not hold back event
+    /// time once it is idle, and a busy one cannot run ahead of a slower one.
+    open func collect(_ value: T, timestamp: Timestamp, split: Int) throws {}
+    /// A split was assigned to this reader: it holds back the watermark until it sends records or goes idle.
+    open func splitAdded(_ split: Int) throws {}
+    /// A split has ended (a bounded partition reached its end offset): it no longer holds back the watermark.
+    open func splitFinished(_ split: Int) throws {}
     /// A record that could not be read: counted, and sent to the `deadLetters` side output.
     open func deadLetter(_ letter: DeadLetter) throws {}
 }

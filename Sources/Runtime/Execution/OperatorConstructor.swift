@@ -61,6 +61,7 @@ struct OperatorConstructor: OperatorSpecVisitor {
 
     func source<T>(_ spec: SourceSpec<T>) throws -> ConstructedOperator {
         let reader = try spec.connector.createReader(subtask: subtask, parallelism: parallelism)
+        reader.attach(metrics: metrics)
         let deadLetters = sideOutputs[OutputTag<DeadLetter>.deadLetters.name].map { $0 as! Output<DeadLetter> }
         let driver = SourceDriver(reader: reader, strategy: spec.watermarks, output: mainOutput(T.self),
                                   deadLetterOutput: deadLetters, metrics: metrics)

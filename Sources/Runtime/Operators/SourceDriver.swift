@@ -1,7 +1,8 @@
 import Dataflow
 
-/// Runs a source reader in its subtask: assigns timestamps, generates watermarks (per record or periodically),
-/// marks the subtask idle after the idleness timeout, routes dead letters, and ends with the final watermark.
+/// Runs a source reader in its subtask: assigns timestamps, generates watermarks (per record or periodically,
+/// per split when the reader names splits), marks the subtask idle after the idleness timeout, routes dead
+/// letters, and ends with the final watermark.
 final class SourceDriver<T>: SourceOutput<T> {
     private let reader: any SourceReader<T>
     private let strategy: WatermarkStrategy<T>
@@ -10,12 +11,25 @@ final class SourceDriver<T>: SourceOutput<T> {
     private let deadLetterOutput: Output<DeadLetter>?
     private let recordsOut: Counter
     private let deadLetters: Counter
+    private let watermarkGauge: Gauge
     private var uncounted = 0
     private let periodicInterval: Int64?
     private var nextPeriodicEmit: Timestamp = .min
     private var lastActivity: Timestamp = .min
     private var idle = false
     private var sawRecordSinceTick = false
+    private var now: Timestamp = 0
+
+    /// Per-split watermark state, used once the reader names splits.
+    private struct Split {
+        var generator: WatermarkGenerator
+        var watermark: Timestamp = Watermark.none
+        var lastActivity: Timestamp
+        var idle = false
+        var finished = false
+    }
+    private var splits: [Int: Split] = [:]
+    private var combinedWatermark: Timestamp = Watermark.none
 
     init(reader: any SourceReader<T>, strategy: WatermarkStrategy<T>, output: Output<T>,
          deadLetterOutput: Output<DeadLetter>?, metrics: MetricGroup) {
@@ -26,6 +40,7 @@ final class SourceDriver<T>: SourceOutput<T> {
         self.deadLetterOutput = deadLetterOutput
         recordsOut = metrics.counter("numRecordsOut")
         deadLetters = metrics.counter("numDeadLetters")
+        watermarkGauge = metrics.gauge("currentOutputWatermark", initial: Watermark.none)
         if case .periodic(let ms) = strategy.emission, strategy.generator != .none { periodicInterval = max(1, ms) } else { periodicInterval = nil }
     }
 
@@ -44,15 +59,69 @@ final class SourceDriver<T>: SourceOutput<T> {
 
     @inline(__always)
     private func emit(_ value: T, _ ts: Timestamp) throws {
-        sawRecordSinceTick = true
-        if idle { idle = false; try output.emitIdle(false); try deadLetterOutput?.emitIdle(false) }
-        try output.emit(value, timestamp: ts)
-        uncounted &+= 1
-        if uncounted == 4096 { publish() }
+        try emitRecord(value, ts)
         if let wm = generator.onEvent(ts) { try emitWatermark(wm) }
     }
 
+    @inline(__always)
+    private func emitRecord(_ value: T, _ ts: Timestamp) throws {
+        sawRecordSinceTick = true
+        if idle { try setIdle(false) }
+        try output.emit(value, timestamp: ts)
+        uncounted &+= 1
+        if uncounted == 4096 { publish() }
+    }
+
+    // MARK: Splits
+
+    override func collect(_ value: T, timestamp: Timestamp, split: Int) throws {
+        let ts = strategy.timestamp?(value) ?? timestamp
+        try emitRecord(value, ts)
+        if splits[split] == nil { try splitAdded(split) }
+        splits[split]!.lastActivity = now
+        if splits[split]!.idle { splits[split]!.idle = false }
+        if let wm = splits[split]!.generator.onEvent(ts) {
+            splits[split]!.watermark = wm
+            try combineSplitWatermarks()
+        }
+    }
+
+    override func splitAdded(_ split: Int) throws {
+        guard splits[split] == nil else { return }
+        splits[split] = Split(generator: strategy.makeGenerator(), lastActivity: now)
+    }
+
+    override func splitFinished(_ split: Int) throws {
+        if splits[split] == nil { try splitAdded(split) }
+        splits[split]!.finished = true
+        try combineSplitWatermarks()
+    }
+
+    /// The source's watermark is the minimum over its live, active splits; with none active it is idle.
+    private func combineSplitWatermarks() throws {
+        var m = Timestamp.max
+        var active = false
+        for s in splits.values where !s.finished && !s.idle { active = true; m = min(m, s.watermark) }
+        if !active {
+            // Every split finished or idle: finished ones do not hold event time back, idle ones make the source idle.
+            if splits.values.contains(where: { !$0.finished }) { if !idle { try setIdle(true) } }
+            return
+        }
+        if idle { try setIdle(false) }
+        if m > combinedWatermark && m > Watermark.none {
+            combinedWatermark = m
+            try emitWatermark(m)
+        }
+    }
+
+    private func setIdle(_ value: Bool) throws {
+        idle = value
+        try output.emitIdle(value)
+        try deadLetterOutput?.emitIdle(value)
+    }
+
     private func emitWatermark(_ wm: Timestamp) throws {
+        watermarkGauge.set(wm)
         try output.emitWatermark(wm)
         try deadLetterOutput?.emitWatermark(wm)
     }
@@ -64,24 +133,38 @@ final class SourceDriver<T>: SourceOutput<T> {
 
     /// Called between polls with the processing time: periodic watermarks and idleness.
     func tick(now: Timestamp) throws {
+        self.now = now
         if sawRecordSinceTick { lastActivity = now; sawRecordSinceTick = false }
         if lastActivity == .min { lastActivity = now }
+        if splits.isEmpty {
+            if let interval = periodicInterval, now >= nextPeriodicEmit {
+                nextPeriodicEmit = now + interval
+                if let wm = generator.onPeriodicEmit() { try emitWatermark(wm) }
+            }
+            if let timeout = strategy.idleTimeout, !idle, now - lastActivity >= timeout { try setIdle(true) }
+            return
+        }
+        var changed = false
         if let interval = periodicInterval, now >= nextPeriodicEmit {
             nextPeriodicEmit = now + interval
-            if let wm = generator.onPeriodicEmit() { try emitWatermark(wm) }
+            for k in Array(splits.keys) {
+                if let wm = splits[k]!.generator.onPeriodicEmit() { splits[k]!.watermark = wm; changed = true }
+            }
         }
-        if let timeout = strategy.idleTimeout, !idle, now - lastActivity >= timeout {
-            idle = true
-            try output.emitIdle(true)
-            try deadLetterOutput?.emitIdle(true)
+        if let timeout = strategy.idleTimeout {
+            for k in Array(splits.keys) where !splits[k]!.idle && !splits[k]!.finished && now - splits[k]!.lastActivity >= timeout {
+                splits[k]!.idle = true
+                changed = true
+            }
         }
+        if changed { try combineSplitWatermarks() }
     }
 
     /// The input is exhausted: the last periodic watermark, the watermark at the end of time, then the end.
     func finish() throws {
         publish()
-        if periodicInterval != nil, let wm = generator.onPeriodicEmit() { try emitWatermark(wm) }
-        if idle { idle = false; try output.emitIdle(false); try deadLetterOutput?.emitIdle(false) }
+        if periodicInterval != nil, splits.isEmpty, let wm = generator.onPeriodicEmit() { try emitWatermark(wm) }
+        if idle { try setIdle(false) }
         try emitWatermark(Watermark.endOfInput)
         try output.finish()
         try deadLetterOutput?.finish()
