@@ -30,10 +30,10 @@ let package = Package(
         .target(name: "Dataflow"),
         .target(name: "Runtime", dependencies: ["Dataflow"]),
         // A connector is a self-contained folder: its options, source, sink — and its tests, in Tests/.
-        .target(name: "FileConnector", dependencies: ["Dataflow", "CZstd"], path: "Sources/Connectors/Files"),
+        .target(name: "FileConnector", dependencies: ["Dataflow", "CZstd"], path: "Sources/Connectors/Files", exclude: ["Tests"]),
         .target(name: "KafkaConnector", dependencies: ["Dataflow", "CRdKafka"], path: "Sources/Connectors/Kafka", exclude: ["Tests"]),
         .target(name: "PostgresConnector", dependencies: ["Dataflow", "CLibPQ"], path: "Sources/Connectors/Postgres", exclude: ["Tests"]),
-        .target(name: "HTTPConnector", dependencies: ["Dataflow", "CCurl"], path: "Sources/Connectors/HTTP", exclude: ["Tests"]),
+        .target(name: "HTTPConnector", dependencies: ["Dataflow", "CCurl"], path: "Sources/Connectors/HTTP", exclude: ["Tests", "README.md"]),
         .target(name: "RedisConnector", dependencies: ["Dataflow", "CHiredis"], path: "Sources/Connectors/Redis", exclude: ["Tests"]),
         .target(name: "Jobs", dependencies: ["Dataflow", "FileConnector"]),
         .executableTarget(name: "DataflowCLI", dependencies: [
@@ -43,11 +43,11 @@ let package = Package(
         ]),
         .testTarget(name: "DataflowTests", dependencies: ["Dataflow"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Dataflow", "Runtime"]),
-        .testTarget(name: "FileConnectorTests", dependencies: ["Dataflow", "Runtime", "FileConnector"]),
+        .testTarget(name: "FileConnectorTests", dependencies: ["Dataflow", "Runtime", "FileConnector"], path: "Sources/Connectors/Files/Tests"),
         .testTarget(name: "JobsTests", dependencies: ["Dataflow", "Runtime", "Jobs", "FileConnector"]),
         .testTarget(name: "KafkaConnectorTests", dependencies: ["Dataflow", "Runtime", "KafkaConnector"], path: "Sources/Connectors/Kafka/Tests"),
         .testTarget(name: "PostgresConnectorTests", dependencies: ["Dataflow", "Runtime", "PostgresConnector"], path: "Sources/Connectors/Postgres/Tests"),
-        .testTarget(name: "HTTPConnectorTests", dependencies: ["Dataflow", "Runtime", "HTTPConnector"], path: "Sources/Connectors/HTTP/Tests"),
+        .testTarget(name: "HTTPConnectorTests", dependencies: ["Dataflow", "Runtime", "HTTPConnector"], path: "Sources/Connectors/HTTP/Tests", exclude: ["Fixtures"]),
         .testTarget(name: "RedisConnectorTests", dependencies: ["Dataflow", "Runtime", "RedisConnector"], path: "Sources/Connectors/Redis/Tests"),
     ]
 )

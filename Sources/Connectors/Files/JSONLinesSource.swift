@@ -68,6 +68,13 @@ final class JSONLinesReader<Record: JSONDecodableRecord>: SourceReader {
                 continue
             }
             if exhausted {
+                if start == end, skippingFrom != nil {
+                    // The last line was too long and had no newline: its bytes are gone, its dead letter is not.
+                    lineNumber += 1
+                    try output.deadLetter(DeadLetter(origin: path, position: lineNumber, reason: "line longer than \(maxLineBytes) bytes", raw: ""))
+                    skippingFrom = nil
+                    emitted += 1
+                }
                 if start < end {
                     lineNumber += 1
                     if skippingFrom != nil {
@@ -82,7 +89,8 @@ final class JSONLinesReader<Record: JSONDecodableRecord>: SourceReader {
                 return emitted > 0 ? .more : .finished
             }
             // No newline in what is buffered: make room and read more.
-            if end - start > maxLineBytes {
+            // +1: a CR before the newline does not count towards the line's length.
+            if end - start > maxLineBytes + 1 {
                 if skippingFrom == nil { skippingFrom = lineNumber + 1 }
                 start = end
             }

@@ -1,7 +1,7 @@
 /// The closed list of operator kinds. Every stage lowers to one of these; the runtime constructs each with one
 /// switch (`OperatorSpecVisitor`).
 public enum OperatorKind: String, Sendable, CaseIterable {
-    case source, filter, map, flatMap, window, process, union, sink
+    case source, filter, map, flatMap, window, process, asyncIO, union, sink
 }
 
 /// How records travel along an edge — exactly what the plan reports as `ship_strategy`.
@@ -33,6 +33,7 @@ public protocol OperatorSpecVisitor {
     func flatMap<I, O>(_ spec: FlatMapSpec<I, O>) throws -> Result
     func window<K, T, A: AggregateFunction>(_ spec: WindowSpec<K, T, A>) throws -> Result where A.Input == T
     func process<F: KeyedProcessFunction>(_ spec: ProcessSpec<F>) throws -> Result
+    func asyncIO<F: AsyncFunction>(_ spec: AsyncSpec<F>) throws -> Result
     func union<T>(_ spec: UnionSpec<T>) throws -> Result
     func sink<T>(_ spec: SinkSpec<T>) throws -> Result
 }

@@ -24,6 +24,11 @@ public struct JSONObject {
         for f in fields where f.keyEnd - f.keyStart == key.count && !f.keyEscaped {
             if key.count == 0 || memcmpEqual(base.baseAddress! + f.keyStart, key.baseAddress!, key.count) { return f }
         }
+        // A key written with escapes ("na\u006de") is compared after unescaping (rare: only then is it decoded).
+        for f in fields where f.keyEscaped {
+            if let name = try? decodeString(f.keyStart, f.keyEnd, escaped: true, key: "key"),
+               Array(name.utf8).elementsEqual(key) { return f }
+        }
         return nil
     }
 
@@ -266,9 +271,11 @@ public final class JSONLineParser {
     private func scanNumber(_ b: UnsafeRawBufferPointer, _ i: inout Int) throws {
         let start = i
         if b[i] == UInt8(ascii: "-") { i += 1 }
+        let firstDigit = i
         var digits = 0
         while i < b.count, b[i] >= UInt8(ascii: "0"), b[i] <= UInt8(ascii: "9") { i += 1; digits += 1 }
         guard digits > 0 else { throw JSONError("bad number at column \(start + 1)") }
+        guard digits == 1 || b[firstDigit] != UInt8(ascii: "0") else { throw JSONError("number with a leading zero at column \(start + 1)") }
         if i < b.count, b[i] == UInt8(ascii: ".") {
             i += 1
             var frac = 0
@@ -292,22 +299,53 @@ public final class JSONLineParser {
         i += len
     }
 
-    /// Skips a nested object or array, strings inside included.
+    /// Validates and skips a nested value (objects and arrays in full), to a depth of 64.
     private func skipNested(_ b: UnsafeRawBufferPointer, _ i: inout Int) throws {
-        var depth = 0
-        let start = i
-        while i < b.count {
-            let c = b[i]
-            switch c {
-            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1; i += 1
-            case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                depth -= 1; i += 1
-                if depth == 0 { return }
-            case UInt8(ascii: "\""): _ = try scanString(b, &i)
-            default: i += 1
+        try skipValue(b, &i, depth: 1)
+    }
+
+    private func skipValue(_ b: UnsafeRawBufferPointer, _ i: inout Int, depth: Int) throws {
+        guard depth <= 64 else { throw JSONError("nested deeper than 64 levels at column \(i + 1)") }
+        func ws() { while i < b.count, b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x0d || b[i] == 0x0a { i += 1 } }
+        guard i < b.count else { throw JSONError("missing value at column \(i + 1)") }
+        switch b[i] {
+        case UInt8(ascii: "\""): _ = try scanString(b, &i)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try scanNumber(b, &i)
+        case UInt8(ascii: "t"): try literal(b, &i, "true")
+        case UInt8(ascii: "f"): try literal(b, &i, "false")
+        case UInt8(ascii: "n"): try literal(b, &i, "null")
+        case UInt8(ascii: "{"):
+            i += 1; ws()
+            if i < b.count, b[i] == UInt8(ascii: "}") { i += 1; return }
+            while true {
+                ws()
+                guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw JSONError("expected a field name at column \(i + 1)") }
+                _ = try scanString(b, &i)
+                ws()
+                guard i < b.count, b[i] == UInt8(ascii: ":") else { throw JSONError("expected ':' at column \(i + 1)") }
+                i += 1; ws()
+                try skipValue(b, &i, depth: depth + 1)
+                ws()
+                guard i < b.count else { throw JSONError("unterminated object") }
+                if b[i] == UInt8(ascii: ",") { i += 1; continue }
+                if b[i] == UInt8(ascii: "}") { i += 1; return }
+                throw JSONError("expected ',' or '}' at column \(i + 1)")
             }
+        case UInt8(ascii: "["):
+            i += 1; ws()
+            if i < b.count, b[i] == UInt8(ascii: "]") { i += 1; return }
+            while true {
+                ws()
+                try skipValue(b, &i, depth: depth + 1)
+                ws()
+                guard i < b.count else { throw JSONError("unterminated array") }
+                if b[i] == UInt8(ascii: ",") { i += 1; continue }
+                if b[i] == UInt8(ascii: "]") { i += 1; return }
+                throw JSONError("expected ',' or ']' at column \(i + 1)")
+            }
+        default:
+            throw JSONError("unexpected character at column \(i + 1)")
         }
-        throw JSONError("unterminated nested value starting at column \(start + 1)")
     }
 }
 

@@ -12,6 +12,7 @@ final class InputGate<T>: @unchecked Sendable {
     private var queue: [ChannelBatch<T>] = []
     private var head = 0
     private var closed = false
+    private var poked = false
     /// Time producers spent blocked on this gate (Flink's backPressuredTimeMs, seen from the consumer side).
     private(set) var blockedNanos: UInt64 = 0
     /// The most batches ever queued: tests check the bound holds.
@@ -45,7 +46,7 @@ final class InputGate<T>: @unchecked Sendable {
     func take(until deadline: Date?) throws -> ChannelBatch<T>? {
         condition.lock()
         defer { condition.unlock() }
-        while count == 0 && !closed {
+        while count == 0 && !closed && !poked {
             if let deadline {
                 if !condition.wait(until: deadline) && count == 0 { return nil }
             } else {
@@ -53,6 +54,7 @@ final class InputGate<T>: @unchecked Sendable {
             }
         }
         if closed { throw CancelledError() }
+        if poked { poked = false; if count == 0 { return nil } }
         let b = queue[head]
         head += 1
         if head == queue.count { queue.removeAll(keepingCapacity: true); head = 0 }
@@ -61,6 +63,14 @@ final class InputGate<T>: @unchecked Sendable {
     }
 
     var queuedBatches: Int { condition.lock(); defer { condition.unlock() }; return count }
+
+    /// Makes a waiting `take` return early (mail arrived for the subtask).
+    func poke() {
+        condition.lock()
+        poked = true
+        condition.broadcast()
+        condition.unlock()
+    }
 
     /// Wakes everyone; puts and takes throw from now on.
     func close() {

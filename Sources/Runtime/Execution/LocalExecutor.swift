@@ -212,6 +212,11 @@ public final class LocalExecutor: Sendable {
         for (v, vertex) in graph.vertices.enumerated() {
             for i in 0..<vertex.parallelism {
                 let pts = ProcessingTimeService(clock: clock)
+                let mailbox = Mailbox()
+                if !gates[v].isEmpty {
+                    let gate = gates[v][i] as! GateClosing
+                    mailbox.onPost = { [unowned(unsafe) gate] in gate.poke() }
+                }
                 var constructed: [Int: ConstructedOperator] = [:]
                 var flushables: [Flushable] = []
                 for nodeID in vertex.nodes.reversed() {
@@ -230,13 +235,14 @@ public final class LocalExecutor: Sendable {
                     }
                     constructed[nodeID] = try node.spec.accept(OperatorConstructor(
                         node: node, subtask: i, parallelism: vertex.parallelism, maxParallelism: graph.maxParallelism,
-                        outputs: outputs, metrics: execution.metrics(node: nodeID, subtask: i), processingTime: pts))
+                        outputs: outputs, metrics: execution.metrics(node: nodeID, subtask: i), processingTime: pts,
+                        mailbox: mailbox, isCancelled: { [unowned execution] in execution.isCancelled }))
                 }
                 let head = constructed[vertex.head]!
                 let input: InputDriving? = head.source == nil
                     ? makeGateDriver(for: graph.node(vertex.head).spec, gate: gates[v][i], head: head.input!) : nil
                 runners.append(SubtaskRunner(vertex: v, subtask: i, name: graph.name(of: v), operators: vertex.nodes.map { constructed[$0]! },
-                                             flushables: flushables, input: input, processingTime: pts,
+                                             flushables: flushables, input: input, processingTime: pts, mailbox: mailbox,
                                              configuration: configuration, execution: execution))
             }
         }
@@ -264,7 +270,10 @@ public final class LocalExecutor: Sendable {
     }
 }
 
-protocol GateClosing: AnyObject { func closeGate() }
+protocol GateClosing: AnyObject, Sendable {
+    func closeGate()
+    func poke()
+}
 extension InputGate: GateClosing { func closeGate() { close() } }
 
 func makeGateDriver<S: OperatorSpec>(for spec: S, gate: AnyObject, head: AnyObject) -> InputDriving {

@@ -31,6 +31,8 @@ struct OperatorConstructor: OperatorSpecVisitor {
     let outputs: [String?: [AnyObject]]
     let metrics: MetricGroup
     let processingTime: ProcessingTimeService
+    let mailbox: Mailbox
+    let isCancelled: @Sendable () -> Bool
 
     private func mainOutput<O>(_: O.Type) -> Output<O> {
         let outs = (outputs[nil] ?? []).map { $0 as! Output<O> }
@@ -49,7 +51,8 @@ struct OperatorConstructor: OperatorSpecVisitor {
 
     private func context() -> OperatorContext {
         OperatorContext(runtime: RuntimeContext(stageName: node.name, subtaskIndex: subtask, parallelism: parallelism, metrics: metrics),
-                        maxParallelism: maxParallelism, processingTime: processingTime, sideOutputs: sideOutputs)
+                        maxParallelism: maxParallelism, processingTime: processingTime, sideOutputs: sideOutputs,
+                        mailbox: mailbox, isCancelled: isCancelled)
     }
 
     private func wrap<Op: StreamOperator>(_ op: Op) -> ConstructedOperator {
@@ -79,6 +82,9 @@ struct OperatorConstructor: OperatorSpecVisitor {
     }
     func process<F: KeyedProcessFunction>(_ spec: ProcessSpec<F>) throws -> ConstructedOperator {
         wrap(KeyedProcessOperator(spec, output: mainOutput(F.Output.self), maxParallelism: maxParallelism))
+    }
+    func asyncIO<F: AsyncFunction>(_ spec: AsyncSpec<F>) throws -> ConstructedOperator {
+        wrap(AsyncOperator(spec, output: mainOutput(AsyncResult<F.Input, F.Output>.self)))
     }
     func union<T>(_ spec: UnionSpec<T>) throws -> ConstructedOperator { wrap(UnionOperator(output: mainOutput(T.self))) }
     func sink<T>(_ spec: SinkSpec<T>) throws -> ConstructedOperator {

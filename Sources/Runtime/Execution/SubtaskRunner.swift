@@ -48,6 +48,7 @@ final class GateDriver<T>: InputDriving {
                 }
                 while c < controls.count { try control(controls[c], ch); c += 1 }
             }
+            try runner.mailbox.drain()
             try runner.processingTime.fireDue()
             let now = runner.nowMillis()
             // Flush when the input has run dry (low latency) or the buffer timeout passed (bounded latency).
@@ -70,13 +71,15 @@ final class SubtaskRunner: @unchecked Sendable {
     let flushables: [Flushable]
     let input: InputDriving?
     let processingTime: ProcessingTimeService
+    let mailbox: Mailbox
     let bufferTimeout: Int64
     let sourceBatchSize: Int
     let idlePollMillis: Int64
     unowned let execution: JobExecution
 
     init(vertex: Int, subtask: Int, name: String, operators: [ConstructedOperator], flushables: [Flushable], input: InputDriving?,
-         processingTime: ProcessingTimeService, configuration: DataflowConfiguration, execution: JobExecution) {
+         processingTime: ProcessingTimeService, mailbox: Mailbox, configuration: DataflowConfiguration, execution: JobExecution) {
+        self.mailbox = mailbox
         self.vertex = vertex; self.subtask = subtask; self.name = name; self.operators = operators
         self.flushables = flushables; self.input = input; self.processingTime = processingTime
         bufferTimeout = configuration.bufferTimeoutMillis
@@ -118,6 +121,7 @@ final class SubtaskRunner: @unchecked Sendable {
             let status = try source.poll(max: sourceBatchSize)
             let now = nowMillis()
             try source.tick(now: now)
+            try mailbox.drain()
             try processingTime.fireDue()
             switch status {
             case .finished:
@@ -129,7 +133,7 @@ final class SubtaskRunner: @unchecked Sendable {
                 lastFlush = now
                 var wait = idlePollMillis
                 if let t = processingTime.nextTime { wait = max(0, min(wait, t - now)) }
-                if wait > 0 { Thread.sleep(forTimeInterval: Double(wait) / 1000) }
+                if wait > 0 { try mailbox.waitAndRun(timeout: Double(wait) / 1000) }
             case .more:
                 if now - lastFlush >= bufferTimeout {
                     try flushOutputs()

@@ -7,9 +7,15 @@ public final class OperatorContext {
     public let processingTime: ProcessingTimeService
     /// Side outputs by tag name (`Output<X>` for the tag's type); absent when nothing consumes the tag.
     public let sideOutputs: [String: AnyObject]
+    /// Work from other threads (async completions) runs through here, on the subtask's thread.
+    public let mailbox: Mailbox
+    /// Whether the job is being cancelled (for operators that wait).
+    public let isCancelled: @Sendable () -> Bool
 
-    public init(runtime: RuntimeContext, maxParallelism: Int, processingTime: ProcessingTimeService, sideOutputs: [String: AnyObject]) {
+    public init(runtime: RuntimeContext, maxParallelism: Int, processingTime: ProcessingTimeService, sideOutputs: [String: AnyObject],
+                mailbox: Mailbox, isCancelled: @escaping @Sendable () -> Bool) {
         self.runtime = runtime; self.maxParallelism = maxParallelism; self.processingTime = processingTime; self.sideOutputs = sideOutputs
+        self.mailbox = mailbox; self.isCancelled = isCancelled
     }
     public var metrics: MetricGroup { runtime.metrics }
 

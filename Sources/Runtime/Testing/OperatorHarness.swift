@@ -39,6 +39,7 @@ public final class OperatorHarness<In, Out> {
     public let clock: ManualClock
     public let metrics = MetricGroup()
     private let processingTime: ProcessingTimeService
+    public let mailbox = Mailbox()
     private let entry: Output<In>
     private let constructed: ConstructedOperator
 
@@ -56,7 +57,7 @@ public final class OperatorHarness<In, Out> {
         for s in sideOutputs { outputs[s.tagName] = [s.output] }
         constructed = try node.spec.accept(OperatorConstructor(
             node: node, subtask: subtask, parallelism: parallelism, maxParallelism: maxParallelism,
-            outputs: outputs, metrics: metrics, processingTime: processingTime))
+            outputs: outputs, metrics: metrics, processingTime: processingTime, mailbox: mailbox, isCancelled: { false }))
         guard let input = constructed.input else { throw JobDefinitionError("a source cannot be tested with OperatorHarness") }
         entry = try node.inputs[0].exchange.accept(HarnessEntry(operatorInput: input)) as! Output<In>
         try constructed.open()
@@ -79,6 +80,17 @@ public final class OperatorHarness<In, Out> {
     }
 
     public func close() throws { try constructed.close() }
+
+    /// Runs mail (completions of async calls) until `condition` holds; false if `timeout` seconds passed first.
+    @discardableResult
+    public func runMailbox(timeout: TimeInterval = 10, until condition: () -> Bool) throws -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !condition() {
+            if Date() >= deadline { return false }
+            try mailbox.waitAndRun(timeout: 0.01)
+        }
+        return true
+    }
 
     public var records: [Out] { output.records }
     public func metric(_ name: String) -> Int64 { constructed.publish(); return metrics.snapshot()[name] ?? 0 }

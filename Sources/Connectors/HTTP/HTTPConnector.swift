@@ -1,1 +1,0 @@
-// The HTTP connector (see its README).
