@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# The test command: installs what is missing, builds everything (the dataflow binary too: the CLI tests run it),
-# and runs every test. Golden data is read from ../shared/golden beside the clone.
+# The test command: installs what is missing, starts the servers the tests use, builds everything (the dataflow
+# binary too: the CLI tests run it), and runs every test. Golden data is read from ../shared/golden beside the clone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 [ -f ../shared/golden/chat-d1.jsonl.zst ] || { echo "missing ../shared/golden/chat-d1.jsonl.zst (the shared folder beside the clone)" >&2; exit 1; }
+# The connector tests talk to real servers on loopback: PostgreSQL, Redis and a Kafka-compatible broker (Tansu).
+scripts/servers.sh start
+eval "$(scripts/servers.sh env)"     # KAFKA_BOOTSTRAP_SERVERS, POSTGRES_TEST_URL, REDIS_URL, LD_LIBRARY_PATH (librdkafka 2.16)
 swift build --build-tests
 swift test
