@@ -31,7 +31,7 @@ func dataflow(_ arguments: [String]) throws -> (status: Int32, out: String, err:
 @Suite("The dataflow command line")
 struct CLITests {
     @Test("run --local replays a recording into the golden files and prints a one-line summary")
-    func runLocal() throws {
+    func runLocal() async throws { try await onThread {
         let dir = try temporaryDirectory()
         let input = fixtures.appendingPathComponent("chat-s7/chat-s7.jsonl.zst").path
         let r = try dataflow(["run", "clip-detector-replay", "--local", "-p", "3", "-D", "input=\(input)", "-D", "output=\(dir)"])
@@ -43,10 +43,10 @@ struct CLITests {
         }
         #expect(try readLines("\(dir)/windows.csv") == (try readLines(fixtures.appendingPathComponent("chat-s7/windows.csv").path)))
         #expect(try readLines("\(dir)/anomalies.csv").count == 9)
-    }
+    } }
 
     @Test("info prints the plan as Flink's plan JSON")
-    func info() throws {
+    func info() async throws { try await onThread {
         let r = try dataflow(["info", "clip-detector-replay", "-p", "2"])
         #expect(r.status == 0, "\(r.err)")
         let json = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any]
@@ -57,10 +57,10 @@ struct CLITests {
         let strategies = nodes.flatMap { ($0["inputs"] as? [[String: Any]] ?? []).compactMap { $0["ship_strategy"] as? String } }
         #expect(strategies.filter { $0 == "HASH" }.count == 2)
         #expect(nodes.allSatisfy { ($0["id"] as? String)?.count == 32 })
-    }
+    } }
 
     @Test("mistakes get a clear error and a non-zero exit")
-    func errors() throws {
+    func errors() async throws { try await onThread {
         let unknownJob = try dataflow(["run", "no-such-job", "--local"])
         #expect(unknownJob.status != 0)
         #expect(unknownJob.err.contains("no job named 'no-such-job'"))
@@ -77,5 +77,21 @@ struct CLITests {
         let cluster = try dataflow(["run", "clip-detector-replay"])
         #expect(cluster.status != 0)
         #expect(cluster.err.contains("--local"))
-    }
+    } }
+}
+
+/// Runs blocking test code (child processes, compilers) on its own thread, so that it does not hold one of the
+/// few threads of Swift's cooperative pool, which the async code under test needs.
+func onThread<T>(_ body: @escaping () throws -> T) async throws -> T {
+    let work = UncheckedBox(body)
+    return try await withCheckedThrowingContinuation { (c: CheckedContinuation<UncheckedBox<T>, Error>) in
+        Thread {
+            do { c.resume(returning: UncheckedBox(try work.value())) } catch { c.resume(throwing: error) }
+        }.start()
+    }.value
+}
+
+struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }

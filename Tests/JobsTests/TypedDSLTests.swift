@@ -38,7 +38,7 @@ struct TypedDSLTests {
     }
 
     @Test("a well-typed chain compiles")
-    func wellTyped() throws {
+    func wellTyped() async throws { try await onThread {
         let r = try typecheck("""
                     Source("chat", Never2())
                     Filter<Chat>("no-commands") { !$0.text.hasPrefix("!") }
@@ -47,10 +47,10 @@ struct TypedDSLTests {
                     Sink("out", Drop<Int>())
             """)
         #expect(r.ok, "\(r.diagnostics)")
-    }
+    } }
 
     @Test("a stage expecting another type than the previous one produces does not compile")
-    func mismatchedStage() throws {
+    func mismatchedStage() async throws { try await onThread {
         let r = try typecheck("""
                     Source("chat", Never2())
                     Map("length") { (s: String) in s.count }
@@ -59,10 +59,10 @@ struct TypedDSLTests {
         #expect(!r.ok)
         #expect(r.diagnostics.contains("error:"))
         #expect(r.diagnostics.contains("Chat") && r.diagnostics.contains("String"), "\(r.diagnostics)")
-    }
+    } }
 
     @Test("a sink of the wrong type, or a stage after a sink, does not compile")
-    func mismatchedSink() throws {
+    func mismatchedSink() async throws { try await onThread {
         let wrongSink = try typecheck("""
                     Source("chat", Never2())
                     Sink("out", Drop<Int>())
@@ -74,5 +74,5 @@ struct TypedDSLTests {
                     Filter<Chat>("late") { _ in true }
             """)
         #expect(!afterSink.ok)
-    }
+    } }
 }

@@ -109,7 +109,7 @@ struct ExecutorTests {
         let produced = Atomic<Int>(0)
         let sink = CountingSink<String>(pauseEvery: 200, pauseMicros: 1000)
         let payload = String(repeating: "x", count: 4096)
-        let total = 100_000   // 400 MB if nothing held the source back
+        let total = 150_000   // 600 MB if nothing held the source back
         let job = try Job("backpressure") {
             Source("gen", GeneratorSource(count: total) { i -> String in
                 produced.wrappingAdd(1, ordering: .relaxed)
@@ -129,8 +129,9 @@ struct ExecutorTests {
         let result = await execution.completion()
         #expect(result.status == .finished)
         #expect(sink.received.load(ordering: .relaxed) == total)
-        // Bounded: gates of 4 buffers per channel + the writers' own buffers, of 1024 records each.
-        #expect(maxInFlight < 20_000, "records in flight: \(maxInFlight)")
+        // Bounded by the buffers, 1024 records each: the source's 2 writers, the maps' gates (4 each) and the batch
+        // each map holds, the maps' 2 writers, the sink's gate (2 channels × 4) and its batch in hand: 23 buffers.
+        #expect(maxInFlight <= 23 * 1024 + 1024, "records in flight: \(maxInFlight)")
         #expect(maxResident - before < 150 << 20, "resident grew by \((maxResident - before) >> 20) MiB")
     }
 

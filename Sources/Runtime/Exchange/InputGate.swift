@@ -9,8 +9,11 @@ final class InputGate<T>: @unchecked Sendable {
     let channelCount: Int
     let capacity: Int
     private let condition = NSCondition()
-    private var queue: [ChannelBatch<T>] = []
+    /// A ring of `capacity` slots; a taken batch's slot is cleared at once, so the gate holds no more than
+    /// `capacity` batches alive.
+    private var ring: [ChannelBatch<T>?]
     private var head = 0
+    private var count = 0
     private var closed = false
     private var poked = false
     /// Time producers spent blocked on this gate (Flink's backPressuredTimeMs, seen from the consumer side).
@@ -21,10 +24,8 @@ final class InputGate<T>: @unchecked Sendable {
     init(channelCount: Int, capacity: Int) {
         self.channelCount = channelCount
         self.capacity = max(1, capacity)
-        queue.reserveCapacity(self.capacity)
+        ring = Array(repeating: nil, count: self.capacity)
     }
-
-    private var count: Int { queue.count - head }
 
     /// Puts a batch, waiting while the gate is full. Throws when the job is cancelled.
     func put(_ batch: ChannelBatch<T>) throws {
@@ -36,13 +37,13 @@ final class InputGate<T>: @unchecked Sendable {
             blockedNanos &+= DispatchTime.now().uptimeNanoseconds &- start
         }
         if closed { throw CancelledError() }
-        if head > 64 && head * 2 > queue.count { queue.removeFirst(head); head = 0 }
-        queue.append(batch)
+        ring[(head + count) % capacity] = batch
+        count += 1
         highWaterMark = max(highWaterMark, count)
         condition.broadcast()
     }
 
-    /// Takes the next batch, waiting up to `deadline` (nil: forever). Returns nil on timeout.
+    /// Takes the next batch, waiting up to `deadline` (nil: forever). Returns nil on timeout or when poked.
     func take(until deadline: Date?) throws -> ChannelBatch<T>? {
         condition.lock()
         defer { condition.unlock() }
@@ -55,9 +56,10 @@ final class InputGate<T>: @unchecked Sendable {
         }
         if closed { throw CancelledError() }
         if poked { poked = false; if count == 0 { return nil } }
-        let b = queue[head]
-        head += 1
-        if head == queue.count { queue.removeAll(keepingCapacity: true); head = 0 }
+        let b = ring[head]
+        ring[head] = nil
+        head = (head + 1) % capacity
+        count -= 1
         condition.broadcast()
         return b
     }
