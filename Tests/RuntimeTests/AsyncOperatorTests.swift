@@ -76,9 +76,10 @@ struct AsyncOperatorTests {
     func timeout() async throws { try await onThread {
         let h = try harness(Scripted(), timeout: .milliseconds(50))
         let start = Date()
-        try h.process(.init(id: 1, delayMs: 2000), timestamp: 0)
+        try h.process(.init(id: 1, delayMs: 5000), timestamp: 0)
         #expect(try h.runMailbox { h.records.count == 1 })
-        #expect(Date().timeIntervalSince(start) < 1.0)
+        #expect(Date().timeIntervalSince(start) < 2.0)   // the call would take 5 s
+        #expect(Date().timeIntervalSince(start) >= 0.05)
         let r = try #require(h.records.first)
         #expect(r.failure?.timedOut == true)
         #expect(r.attempts == 1)
@@ -101,7 +102,8 @@ struct AsyncOperatorTests {
     @Test("no attempt starts after the budget; the failure is an output, not a crash")
     func budget() async throws { try await onThread {
         let f = Scripted()
-        let h = try harness(f, retry: .attempts(at: [.zero, .milliseconds(50), .milliseconds(300)], within: .milliseconds(200)))
+        // The third attempt would start at 3 s, past the 2 s budget: it never starts.
+        let h = try harness(f, retry: .attempts(at: [.zero, .milliseconds(100), .seconds(3)], within: .seconds(2)))
         try h.process(.init(id: 9, failFirst: 10), timestamp: 0)
         #expect(try h.runMailbox { h.records.count == 1 })
         let r = try #require(h.records.first)

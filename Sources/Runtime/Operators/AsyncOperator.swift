@@ -172,8 +172,9 @@ enum AsyncCall<F: AsyncFunction> {
             let work = Task {
                 do { once.resume(.value(Unchecked(try await op()))) } catch { once.resume(.error(Unchecked(error))) }
             }
-            Task {
-                try? await Task.sleep(for: .milliseconds(milliseconds))
+            // The timer runs on a Dispatch thread, not in Swift's cooperative pool: a busy pool must not stretch
+            // a timeout.
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(milliseconds))) {
                 if once.resume(.timedOut) { work.cancel() }
             }
         }.value
