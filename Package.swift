@@ -31,10 +31,10 @@ let package = Package(
         .target(name: "Runtime", dependencies: ["Dataflow"]),
         // A connector is a self-contained folder: its options, source, sink — and its tests, in Tests/.
         .target(name: "FileConnector", dependencies: ["Dataflow", "CZstd"], path: "Sources/Connectors/Files", exclude: ["Tests"]),
-        .target(name: "KafkaConnector", dependencies: ["Dataflow", "CRdKafka"], path: "Sources/Connectors/Kafka", exclude: ["Tests"]),
-        .target(name: "PostgresConnector", dependencies: ["Dataflow", "CLibPQ"], path: "Sources/Connectors/Postgres", exclude: ["Tests"]),
+        .target(name: "KafkaConnector", dependencies: ["Dataflow", "CRdKafka"], path: "Sources/Connectors/Kafka", exclude: ["Tests", "README.md"]),
+        .target(name: "PostgresConnector", dependencies: ["Dataflow", "CLibPQ"], path: "Sources/Connectors/Postgres", exclude: ["Tests", "README.md"]),
         .target(name: "HTTPConnector", dependencies: ["Dataflow", "CCurl"], path: "Sources/Connectors/HTTP", exclude: ["Tests", "README.md"]),
-        .target(name: "RedisConnector", dependencies: ["Dataflow", "CHiredis"], path: "Sources/Connectors/Redis", exclude: ["Tests"]),
+        .target(name: "RedisConnector", dependencies: ["Dataflow", "CHiredis"], path: "Sources/Connectors/Redis", exclude: ["Tests", "README.md"]),
         .target(name: "Jobs", dependencies: ["Dataflow", "FileConnector"]),
         .executableTarget(name: "DataflowCLI", dependencies: [
             "Dataflow", "Runtime", "Jobs",
