@@ -68,7 +68,12 @@ start_redis() {
     wait_port "$REDIS_PORT" 10 redis
     log "redis on 127.0.0.1:$REDIS_PORT (keyspace notifications: Ex)"
 }
-stop_redis() { [ -f "$LOCAL/redis/redis.pid" ] && kill "$(cat "$LOCAL/redis/redis.pid")" 2>/dev/null || true; rm -f "$LOCAL/redis/redis.pid"; }
+wait_closed() { for _ in $(seq 100); do port_open "$1" || return 0; sleep 0.05; done; log "port $1 still open after 5 s"; }
+stop_redis() {
+    [ -f "$LOCAL/redis/redis.pid" ] && kill "$(cat "$LOCAL/redis/redis.pid")" 2>/dev/null || true
+    rm -f "$LOCAL/redis/redis.pid"
+    wait_closed "$REDIS_PORT"
+}
 
 start_kafka() {
     python_tools
@@ -85,7 +90,11 @@ start_kafka() {
     "$tansu" topic create stream-lifecycle --partitions 10 --broker "tcp://127.0.0.1:$KAFKA_PORT" >/dev/null 2>&1 || true
     log "kafka (tansu) on 127.0.0.1:$KAFKA_PORT; librdkafka 2.16 in $RDKAFKA_DIR"
 }
-stop_kafka() { [ -f "$LOCAL/kafka/tansu.pid" ] && kill "$(cat "$LOCAL/kafka/tansu.pid")" 2>/dev/null || true; rm -f "$LOCAL/kafka/tansu.pid"; }
+stop_kafka() {
+    [ -f "$LOCAL/kafka/tansu.pid" ] && kill "$(cat "$LOCAL/kafka/tansu.pid")" 2>/dev/null || true
+    rm -f "$LOCAL/kafka/tansu.pid"
+    wait_closed "$KAFKA_PORT"
+}
 
 status() {
     for s in "postgres:$PG_PORT" "redis:$REDIS_PORT" "kafka:$KAFKA_PORT"; do

@@ -18,6 +18,12 @@ public struct Source<T>: Stage {
         self.name = name
         self.spec = SourceSpec(connector: connector, watermarks: watermarks)
     }
+    /// A connector chosen at run time (a file or a topic, from a parameter).
+    public init(_ name: String, _ connector: any SourceConnector<T>, watermarks: WatermarkStrategy<T> = .noWatermarks) {
+        self.name = name
+        self.spec = SourceSpec(connector: connector, watermarks: watermarks)
+    }
+
     public func lower(_ input: StreamHandle<Never>, into graph: StreamGraph) throws -> StreamHandle<T> {
         StreamHandle(node: try graph.add(name: name, spec: spec, parallelismLimit: spec.connector.maxParallelism, inputs: []))
     }

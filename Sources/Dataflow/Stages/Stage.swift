@@ -77,6 +77,12 @@ extension Stage {
         }
     }
 
+    /// Runs this stage with its own parallelism, or the job's when `n` is nil.
+    public func parallelism(_ n: Int?) -> Pipeline<Input, Output> {
+        guard let n else { return Pipeline { input, graph in try self.lower(input, into: graph) } }
+        return parallelism(n)
+    }
+
     /// Sends this stage's side output `tag` (late data, dead letters, …) through `branch`.
     public func sideOutput<X>(_ tag: OutputTag<X>, @PipelineBuilder _ branch: () -> Pipeline<X, Terminal>)
         -> Pipeline<Input, Output> {

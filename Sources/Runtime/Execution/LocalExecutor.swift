@@ -154,10 +154,11 @@ public final class JobExecution: @unchecked Sendable {
         var out: [String: [String: Int64]] = [:]
         for m in subtaskMetrics() {
             for (k, v) in m.values {
-                if k == "currentInputWatermark" {
+                if k.hasSuffix("Watermark") {
+                    // A stage's watermark is its slowest subtask's.
                     out[m.stage, default: [:]][k] = min(out[m.stage]?[k] ?? .max, v)
                 } else {
-                    out[m.stage, default: [:]][k, default: 0] += v
+                    out[m.stage, default: [:]][k, default: 0] &+= v
                 }
             }
         }

@@ -1,1 +1,0 @@
-// The Redis connector (see its README).
