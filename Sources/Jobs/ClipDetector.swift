@@ -136,16 +136,19 @@ extension OutputTag where T == ChatMessage {
 public enum ClipDetectorReplay {
     public static let name = "clip-detector-replay"
 
+    /// - Parameter input: a `.jsonl`/`.jsonl.zst` file or `kafka://host:port/topic` (see `ChatInput`).
     public static func job(name: String = name, input: String, outputDirectory: String, config: ClipDetectorConfig) throws -> Job {
         let out = outputDirectory.hasSuffix("/") ? String(outputDirectory.dropLast()) : outputDirectory
         let size = Duration.milliseconds(config.windowSizeMs), slide = Duration.milliseconds(config.windowSlideMs)
+        let chat = try ChatInput(input)
         return try Job(name) {
-            Source("chat-source", JSONLinesSource<ChatMessage>(path: input),
+            Source("chat-source", chat.source,
                    watermarks: .boundedOutOfOrderness(.milliseconds(config.outOfOrdernessMs), emit: .perRecord) { $0.ts })
                 .sideOutput(.deadLetters) {
                     Sink("dead-letters", JSONLinesFileSink<DeadLetter>(path: "\(out)/dead-letters.jsonl")).parallelism(1)
                 }
-            Filter<ChatMessage>("drop-commands") { !$0.text.hasPrefix("!") }.parallelism(1)
+            // Chained to the source, so each reader's order (a file's, a partition's) reaches the windows intact.
+            Filter<ChatMessage>("drop-commands") { !$0.text.hasPrefix("!") }.parallelism(chat.sourceParallelism)
             KeyBy(\ChatMessage.broadcasterID)
                 .window("chat-rate", .sliding(size: size, slide: slide), aggregate: Count(), lateOutput: .lateChat)
                 .sideOutput(.lateChat) {

@@ -57,6 +57,35 @@ public enum JobCatalog {
                 return try ClipDetectorReplay.job(name: name, input: p.string("input"), outputDirectory: p.string("output"),
                                                   config: ClipDetectorConfig(parameters: p))
             }),
+        JobDefinition(
+            name: ChatPublish.name,
+            summary: "Publishes a recorded chat stream (.jsonl or .jsonl.zst) into a Kafka topic, keyed by broadcaster_id",
+            parameterNames: ["input", "topic"],
+            reportedMetrics: [("records in", "chat-file", "numRecordsOut"), ("dead-lettered", "chat-file", "numDeadLetters"),
+                              ("published", "chat-topic", "numRecordsIn")],
+            make: { name, p in
+                try p.rejectUnknown(allowed: ["input", "topic"])
+                return try ChatPublish.job(name: name, input: p.string("input"), topic: p.string("topic"))
+            }),
+        JobDefinition(
+            name: KafkaReadBench.name,
+            summary: "Reads a Kafka topic of chat messages to its end into a discarding sink (source throughput)",
+            parameterNames: ["input"],
+            reportedMetrics: [("records in", "topic", "numRecordsOut"), ("dead-lettered", "topic", "numDeadLetters")],
+            make: { name, p in
+                try p.rejectUnknown(allowed: ["input"])
+                return try KafkaReadBench.job(name: name, input: p.string("input"))
+            }),
+        JobDefinition(
+            name: PostgresSinkBench.name,
+            summary: "Upserts generated rows into a PostgreSQL table (sink throughput)",
+            parameterNames: ["rows", "table", "url"],
+            reportedMetrics: [("records in", "rows", "numRecordsOut"), ("written", "postgres", "numRecordsIn")],
+            make: { name, p in
+                try p.rejectUnknown(allowed: ["rows", "table", "url"])
+                return try PostgresSinkBench.job(name: name, rows: Int(p.int64("rows", default: 1_000_000, min: 1)),
+                                                 table: p.values["table"] ?? "bench_rows", url: p.values["url"])
+            }),
     ]
 
     public static func named(_ name: String) -> JobDefinition? { all.first { $0.name == name } }

@@ -110,6 +110,7 @@ public final class JobExecution: @unchecked Sendable {
         lock.lock()
         remaining -= 1
         if remaining == 0 {
+            runners = []   // breaks the runner ↔ execution cycle
             endNanos = DispatchTime.now().uptimeNanoseconds
             _status = failure != nil ? .failed : (cancelled ? .canceled : .finished)
             lock.broadcast()
@@ -237,7 +238,7 @@ public final class LocalExecutor: Sendable {
                     constructed[nodeID] = try node.spec.accept(OperatorConstructor(
                         node: node, subtask: i, parallelism: vertex.parallelism, maxParallelism: graph.maxParallelism,
                         outputs: outputs, metrics: execution.metrics(node: nodeID, subtask: i), processingTime: pts,
-                        mailbox: mailbox, isCancelled: { [unowned execution] in execution.isCancelled }))
+                        mailbox: mailbox, isCancelled: { [weak execution] in execution?.isCancelled ?? true }))
                 }
                 let head = constructed[vertex.head]!
                 let input: InputDriving? = head.source == nil

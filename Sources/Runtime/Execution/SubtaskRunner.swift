@@ -75,7 +75,8 @@ final class SubtaskRunner: @unchecked Sendable {
     let bufferTimeout: Int64
     let sourceBatchSize: Int
     let idlePollMillis: Int64
-    unowned let execution: JobExecution
+    /// Strong: a subtask still unwinding after a cancel keeps its job alive; the job drops its runners at the end.
+    let execution: JobExecution
 
     init(vertex: Int, subtask: Int, name: String, operators: [ConstructedOperator], flushables: [Flushable], input: InputDriving?,
          processingTime: ProcessingTimeService, mailbox: Mailbox, configuration: DataflowConfiguration, execution: JobExecution) {
