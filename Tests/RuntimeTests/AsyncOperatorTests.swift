@@ -78,7 +78,9 @@ struct AsyncOperatorTests {
         let start = Date()
         try h.process(.init(id: 1, delayMs: 5000), timestamp: 0)
         #expect(try h.runMailbox { h.records.count == 1 })
-        #expect(Date().timeIntervalSince(start) < 2.0)   // the call would take 5 s
+        // The call would take 5 s; its result arrives well before (the margin allows for a loaded machine whose
+        // cooperative pool is busy with other tests).
+        #expect(Date().timeIntervalSince(start) < 4.5)
         #expect(Date().timeIntervalSince(start) >= 0.05)
         let r = try #require(h.records.first)
         #expect(r.failure?.timedOut == true)

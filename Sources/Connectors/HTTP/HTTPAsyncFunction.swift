@@ -1,6 +1,7 @@
-// A thin adapter from "one input → one HTTP call → one output" to the async I/O stage's function shape
-// (`func invoke(_ input: Input) async throws -> Output`). Deliberately independent of the DSL: the stage can adopt
-// it with a one-line conformance later.
+// A thin adapter from "one input → one HTTP call → one output" to the async I/O stage (`AsyncMap`): it is an
+// `AsyncFunction`.
+
+import Dataflow
 
 /// Calls an HTTP endpoint once per input: `request` builds the call, `response` turns a 2xx answer into the
 /// output. Any other status throws `HTTPStatusError` (status + first 200 bytes of the body); transport failures
@@ -28,3 +29,6 @@ public struct HTTPAsyncFunction<Input, Output>: Sendable {
         return try parseResponse(input, response)
     }
 }
+
+/// Usable as the function of an `AsyncMap` stage.
+extension HTTPAsyncFunction: AsyncFunction {}

@@ -23,6 +23,7 @@ final class KafkaSourceReader<Record>: SourceReader {
         let c = consumer
         try c.maintain()
         for p in c.takeUnannouncedSplits() { try output.splitAdded(p) }
+        if c.ownedPartitions.isEmpty { try output.noSplitsAssigned() }
         if c.isFinished {
             if !endCommitted { c.finishBounded(); endCommitted = true }
             return .finished

@@ -65,6 +65,9 @@ open class SourceOutput<T> {
     open func splitAdded(_ split: Int) throws {}
     /// A split has ended (a bounded partition reached its end offset): it no longer holds back the watermark.
     open func splitFinished(_ split: Int) throws {}
+    /// This reader has no split to read (more readers than partitions): like Flink, it is idle and does not hold
+    /// back event time; a split added later makes it active again.
+    open func noSplitsAssigned() throws {}
     /// A record that could not be read: counted, and sent to the `deadLetters` side output.
     open func deadLetter(_ letter: DeadLetter) throws {}
 }

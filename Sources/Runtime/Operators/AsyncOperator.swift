@@ -164,18 +164,24 @@ enum AsyncCall<F: AsyncFunction> {
 
     enum Attempt { case value(Unchecked<F.Output>), error(Unchecked<Error>), timedOut }
 
-    /// Races the call against a timer; a call that ignores cancellation is left behind, not waited for.
+    /// Races the call against a timer. When the timer wins the call is cancelled, and given a short grace to
+    /// unwind, so that a cooperative call has really ended before the next attempt or record takes its place
+    /// (capacity counts calls in flight); a call that ignores cancellation is left behind after the grace.
     static func withDeadline(milliseconds: Int64, _ op: @escaping @Sendable () async throws -> F.Output) async -> Attempt {
         let once = ResumeOnce<Attempt>()
         return await withCheckedContinuation { (c: CheckedContinuation<Unchecked<Attempt>, Never>) in
             once.set(c)
             let work = Task {
-                do { once.resume(.value(Unchecked(try await op()))) } catch { once.resume(.error(Unchecked(error))) }
+                let outcome: Attempt
+                do { outcome = .value(Unchecked(try await op())) } catch { outcome = .error(Unchecked(error)) }
+                once.resume(once.expired ? .timedOut : outcome)
             }
             // The timer runs on a Dispatch thread, not in Swift's cooperative pool: a busy pool must not stretch
             // a timeout.
             DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(milliseconds))) {
-                if once.resume(.timedOut) { work.cancel() }
+                guard once.expire() else { return }
+                work.cancel()
+                DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(100)) { once.resume(.timedOut) }
             }
         }.value
     }
@@ -186,6 +192,17 @@ final class ResumeOnce<T>: @unchecked Sendable {
     private let lock = NSLock()
     private var continuation: CheckedContinuation<Unchecked<T>, Never>?
     private var done = false
+    private var _expired = false
+
+    /// Marks the deadline as passed; false if the race is already decided.
+    func expire() -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        guard !done else { return false }
+        _expired = true
+        return true
+    }
+    var expired: Bool { lock.lock(); defer { lock.unlock() }; return _expired }
+
     func set(_ c: CheckedContinuation<Unchecked<T>, Never>) { lock.lock(); continuation = c; lock.unlock() }
     @discardableResult
     func resume(_ value: T) -> Bool {

@@ -97,6 +97,10 @@ final class SourceDriver<T>: SourceOutput<T> {
         try combineSplitWatermarks()
     }
 
+    override func noSplitsAssigned() throws {
+        if splits.isEmpty && !idle { try setIdle(true) }
+    }
+
     /// The source's watermark is the minimum over its live, active splits; with none active it is idle.
     private func combineSplitWatermarks() throws {
         var m = Timestamp.max

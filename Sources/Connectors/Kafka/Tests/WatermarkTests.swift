@@ -82,3 +82,26 @@ extension KafkaTests {
         #expect(starts == Array(stride(from: Self.t0, to: Self.t0 + Int64(starts.count) * 1000, by: 1000)), "\(starts)")
     }
 }
+
+extension KafkaTests {
+    @Test("a reader without partitions (more readers than partitions) is idle and holds nothing back")
+    func readerWithoutPartitionsIsIdle() async throws {
+        let (admin, topic) = try Broker.createTopic("spare-readers", partitions: 1)
+        defer { try? admin.deleteTopic(topic) }
+        let producer = try TickingProducer(topic: topic, t0: Self.t0)
+        defer { producer.stop() }
+        let kafkaTime = WatermarkStrategy<Event>(generator: .boundedOutOfOrderness(milliseconds: 0), emission: .perRecord,
+                                                 timestamp: nil)
+        let fired = CollectingSink<WindowResult<String, Int>>()
+        // Parallelism 2 over one partition: the second reader gets nothing. No idleness is configured.
+        let job = try Job("spare") {
+            Source("kafka", KafkaSource<Event>(topic: topic, bootstrapServers: Broker.servers), watermarks: kafkaTime)
+            KeyBy<Event, String>(\.key).window("count", .tumbling(size: .seconds(1)), aggregate: Count<Event>())
+            Sink("out", fired)
+        }
+        let ok = try await withRunningJob(job, parallelism: 2) { _ in
+            try await eventually(.seconds(15)) { fired.count >= 2 }
+        }
+        #expect(ok, "windows fired: \(fired.count)")
+    }
+}
