@@ -91,6 +91,11 @@ final class PartitionConsumer {
             ("enable.auto.offset.store", "false"),
             ("enable.partition.eof", "true"),         // end offsets and bounded ends (see `resolve`)
             ("auto.offset.reset", "earliest"),        // a committed offset that fell out of retention
+            // Replays read far behind the head: large fetches and a deep prefetch queue keep the reader busy
+            // instead of waiting on one 1 MB round trip after another (`properties` can lower them).
+            ("max.partition.fetch.bytes", "16777216"),
+            ("fetch.max.bytes", "67108864"),
+            ("queued.min.messages", "1000000"),
         ] + (try passthrough(options.properties, managed: KafkaSourceOptions.managedKeys, client: context.name))
         let handle = try KafkaHandle(type: RD_KAFKA_CONSUMER, settings: settings, context: context)
         self.handle = handle
