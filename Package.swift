@@ -19,6 +19,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         // The five C libraries, each behind a module map and a shim header.
@@ -36,12 +39,23 @@ let package = Package(
         .target(name: "HTTPConnector", dependencies: ["Dataflow", "CCurl"], path: "Sources/Connectors/HTTP", exclude: ["Tests", "README.md"]),
         .target(name: "RedisConnector", dependencies: ["Dataflow", "CHiredis"], path: "Sources/Connectors/Redis", exclude: ["Tests", "README.md"]),
         .target(name: "Jobs", dependencies: ["Dataflow", "FileConnector", "KafkaConnector", "PostgresConnector"]),
+        // JobManager, TaskManagers, the Flink-compatible REST API and dashboard, Prometheus metrics.
+        .target(name: "Cluster", dependencies: [
+            "Dataflow", "Runtime", "HTTPConnector",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Yams", package: "Yams"),
+        ], resources: [.copy("Dashboard")]),
         .executableTarget(name: "DataflowCLI", dependencies: [
-            "Dataflow", "Runtime", "Jobs",
+            "Dataflow", "Runtime", "Jobs", "Cluster", "HTTPConnector",
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Yams", package: "Yams"),
         ]),
         .testTarget(name: "DataflowTests", dependencies: ["Dataflow"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Dataflow", "Runtime", "Cluster", "Jobs", "HTTPConnector"],
+                    exclude: ["flink-cli-check.sh"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Dataflow", "Runtime"]),
         .testTarget(name: "FileConnectorTests", dependencies: ["Dataflow", "Runtime", "FileConnector"], path: "Sources/Connectors/Files/Tests"),
         .testTarget(name: "JobsTests", dependencies: ["Dataflow", "Runtime", "Jobs", "FileConnector", "KafkaConnector"]),

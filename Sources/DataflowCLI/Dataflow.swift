@@ -11,9 +11,11 @@ struct DataflowCommand: AsyncParsableCommand {
         abstract: "A Flink-compatible stream job runner.",
         discussion: """
             Jobs are Swift code compiled into this binary and declared in jobs.yaml with their parallelism and \
-            parameters. Run one in this process with `dataflow run JOB --local`; print its plan with `dataflow info JOB`.
+            parameters. Start a cluster with `dataflow cluster`, submit with `dataflow run JOB`, follow with \
+            `dataflow list` and stop with `dataflow cancel JOBID` (Flink's -m HOST:PORT picks the JobManager). \
+            Run a job in this process with `dataflow run JOB --local`; print its plan with `dataflow info JOB`.
             """,
-        subcommands: [Run.self, Info.self, ListJobs.self])
+        subcommands: [Run.self, Info.self, ListJobs.self, ClusterCommand.self, ListCommand.self, CancelCommand.self])
 }
 
 /// Options shared by the commands that resolve a job from jobs.yaml.
@@ -55,10 +57,14 @@ struct JobOptions: ParsableArguments {
 
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run a job.",
+        abstract: "Run a job: submit it to a JobManager, or run it in this process with --local.",
         discussion: """
+            Without --local the job is submitted by name to the JobManager's REST API (-m HOST:PORT, else the \
+            configured rest.address and rest.port), which resolves it from its own jobs.yaml with the -p and -D \
+            given here. The command waits for the job to end and prints its result, or with -d returns once it runs.
             With --local the job runs in this process, every subtask on its own thread, and the command returns \
-            when a bounded job finishes (Ctrl-C cancels it). Example:
+            when a bounded job finishes (Ctrl-C cancels it). Examples:
+              dataflow run clip-detector-replay -m 127.0.0.1:8081 -p 2 -d
               dataflow run clip-detector-replay --local -p 4 -D input=chat.jsonl.zst -D output=out
             """)
 
@@ -70,9 +76,23 @@ struct Run: AsyncParsableCommand {
     @Flag(help: "Print no progress line, even on a terminal.")
     var quiet = false
 
+    @Option(name: [.customShort("m"), .customLong("jobmanager")], help: "The JobManager's REST address, HOST:PORT.")
+    var jobManager: String?
+
+    @Flag(name: [.customShort("d"), .customLong("detached")], help: "Return once the job runs instead of waiting for its end.")
+    var detached = false
+
+    @Option(name: .customLong("config"), help: "The cluster configuration file (Flink's keys; for the REST address).")
+    var configFile: String?
+
+    func validate() throws {
+        if local && (jobManager != nil || detached) { throw ValidationError("-m and -d submit to a JobManager; they do not go with --local") }
+    }
+
     func run() async throws {
         guard local else {
-            throw CLIError("submitting to a JobManager is not available yet: run the job in this process with --local")
+            try await RemoteRun(options: options, jobManager: jobManager, detached: detached, configFile: configFile).run()
+            return
         }
         let (job, definition, configuration, parallelism) = try options.resolve()
         let execution = try LocalExecutor(configuration: configuration).submit(job, parallelism: parallelism)

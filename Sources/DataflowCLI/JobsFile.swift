@@ -50,6 +50,14 @@ struct JobsFile {
         self.entries = entries
     }
 
+    /// A compiled job with no preset parameters (when there is no jobs file).
+    static func compiledEntry(_ name: String) throws -> Entry {
+        guard JobCatalog.named(name) != nil else {
+            throw CLIError("no job named '\(name)' (compiled: \(JobCatalog.all.map(\.name).joined(separator: ", ")))")
+        }
+        return Entry(name: name, job: name, description: nil, parallelism: nil, parameters: [:])
+    }
+
     /// The named entry, or a compiled job of that name with no preset parameters.
     func entry(_ name: String) throws -> Entry {
         if let e = entries[name] { return e }

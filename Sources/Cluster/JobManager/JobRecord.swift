@@ -1,0 +1,113 @@
+import Dataflow
+import Runtime
+
+/// A failure kept for `/jobs/:id/exceptions` (Flink's exception history entry).
+public struct JobException: Sendable, Equatable {
+    public let exceptionName: String
+    public let message: String
+    /// Epoch milliseconds.
+    public let timestamp: Int64
+    /// The failing subtask, `name (i/n)`, when the runtime named one.
+    public let taskName: String?
+    public let taskManagerID: TaskManagerID?
+    public let endpoint: String?
+
+    /// Flink shows a stack trace; ours is the exception line (Swift errors carry no trace).
+    public var stacktrace: String { "\(exceptionName): \(message)" }
+
+    /// A failure before the job's subtasks ran (deployment).
+    init(error: Error, timestamp: Int64, taskManager: TaskManagerRegistration?) {
+        exceptionName = "DeploymentFailure"
+        message = "\(error)"
+        taskName = nil
+        self.timestamp = timestamp
+        taskManagerID = taskManager?.id
+        endpoint = taskManager?.endpoint
+    }
+
+    /// Reads the runtime's failure text, `stage (i/n) failed: reason`.
+    init(runtimeFailure failure: String, timestamp: Int64, taskManager: TaskManagerRegistration?) {
+        if let range = failure.range(of: " failed: ") {
+            taskName = String(failure[..<range.lowerBound])
+            message = String(failure[range.upperBound...])
+        } else {
+            taskName = nil
+            message = failure
+        }
+        exceptionName = "TaskFailure"
+        self.timestamp = timestamp
+        taskManagerID = taskManager?.id
+        endpoint = taskManager?.endpoint
+    }
+}
+
+/// When the subtasks of a job passed through deployment (Flink reports these per subtask; ours are job-wide).
+public struct DeploymentTimes: Sendable {
+    public var created: Int64 = 0
+    public var scheduled: Int64 = 0
+    public var deploying: Int64 = 0
+    public var initializing: Int64 = 0
+    public var running: Int64 = 0
+}
+
+/// Everything the JobManager keeps about one job. Guarded by the JobManager's lock.
+struct JobRecord: Sendable {
+    let id: JobID
+    let name: String
+    let graph: JobGraph
+    let parameters: [String: String]
+    let parallelism: Int
+    let taskManager: TaskManagerID
+    var deployed: (any DeployedJob)?
+    var state: JobState
+    var timestamps: [JobState: Int64] = [:]
+    var endTime: Int64 = -1
+    var lastModification: Int64
+    var exceptions: [JobException] = []
+    var deployment = DeploymentTimes()
+    /// From receiving the submission to RUNNING, in milliseconds.
+    var submissionToRunningMillis: Double?
+    /// The metrics as the job ended (the execution is let go then).
+    var finalMetrics: [SubtaskMetrics]?
+
+    var startTime: Int64 { timestamps[.initializing] ?? timestamps[.created] ?? 0 }
+
+    mutating func transition(to state: JobState, at time: Int64) {
+        self.state = state
+        timestamps[state] = time
+        lastModification = time
+        if state.isTerminal { endTime = time }
+    }
+}
+
+/// A point-in-time copy of a job, with its metrics, for the REST API and the metrics reporter.
+public struct JobSnapshot: Sendable {
+    public let id: JobID
+    public let name: String
+    public let state: JobState
+    public let startTime: Int64
+    /// -1 while the job runs.
+    public let endTime: Int64
+    public let lastModification: Int64
+    /// When the job entered each state it has been in.
+    public let timestamps: [JobState: Int64]
+    public let graph: JobGraph
+    public let parameters: [String: String]
+    public let parallelism: Int
+    public let taskManager: TaskManagerRegistration?
+    public let exceptions: [JobException]
+    public let deployment: DeploymentTimes
+    public let submissionToRunningMillis: Double?
+    public let metrics: JobMetrics
+    /// Epoch milliseconds when the snapshot was taken.
+    public let now: Int64
+
+    /// Flink's `duration`: until now while running, until the end after.
+    public var duration: Int64 { (endTime >= 0 ? endTime : now) - startTime }
+
+    /// The state every subtask is in (the runtime reports job-wide state).
+    public var executionState: ExecutionState { state.executionState }
+
+    /// Subtasks of all vertices: Flink's task count.
+    public var totalTasks: Int { graph.vertices.reduce(0) { $0 + $1.parallelism } }
+}

@@ -1,0 +1,56 @@
+import Dataflow
+import HTTPConnector
+
+/// What the command line does with a JobManager — list, submit, cancel, wait — through the REST API only.
+public struct ClusterClient: Sendable {
+    public let rest: RESTClient
+
+    public init(rest: RESTClient) { self.rest = rest }
+
+    /// Every job the JobManager knows, newest first.
+    public func jobs() async throws(RESTClientError) -> [JobDetails] {
+        try await rest.call(JobsOverviewHeaders.self).jobs
+    }
+
+    public func submit(_ submission: JobSubmission) async throws(RESTClientError) -> JobID {
+        try await rest.call(JobSubmitByNameHeaders.self, NoParameters(), body: submission).jobID
+    }
+
+    public func cancel(_ id: JobID) async throws(RESTClientError) {
+        _ = try await rest.call(JobCancellationHeaders.self, JobTermination(jobID: id, mode: .cancel))
+    }
+
+    public func details(_ id: JobID) async throws(RESTClientError) -> JobDetailsInfo {
+        try await rest.call(JobDetailsHeaders.self, JobPath(jobID: id))
+    }
+
+    /// Polls `/jobs/:id/execution-result` (as Flink's attached client does) until the job has ended.
+    public func waitForResult(_ id: JobID, every interval: Duration = .milliseconds(200)) async throws -> JobExecutionResultResponse.Result {
+        while true {
+            let answer = try await rest.call(JobExecutionResultHeaders.self, JobPath(jobID: id))
+            if let result = answer.jobExecutionResult { return result }
+            try await Task.sleep(for: interval)
+        }
+    }
+
+    /// Every operator's metrics summed over its subtasks: operator name (as in Flink's metric ids, e.g.
+    /// `Source__chat-source`) → metric → sum.
+    public func operatorTotals(_ id: JobID) async throws(RESTClientError) -> [String: [String: Double]] {
+        var totals: [String: [String: Double]] = [:]
+        for vertex in try await details(id).vertices {
+            let path = VertexPath(jobID: id, vertexID: vertex.id)
+            let ids = try await rest.call(AggregatedSubtaskMetricsHeaders.self, AggregatedMetricQuery(path)).map(\.id)
+            let operatorIDs = ids.filter { $0.contains(".") }
+            guard !operatorIDs.isEmpty else { continue }
+            let sums = try await rest.call(AggregatedSubtaskMetricsHeaders.self,
+                                           AggregatedMetricQuery(path, get: operatorIDs, aggregations: [.sum, .min]))
+            for metric in sums {
+                guard let dot = metric.id.lastIndex(of: ".") else { continue }
+                let op = String(metric.id[..<dot]), name = String(metric.id[metric.id.index(after: dot)...])
+                // Watermarks are not summed: the slowest subtask's is the operator's.
+                totals[op, default: [:]][name] = name.hasSuffix("Watermark") ? metric.min : metric.sum
+            }
+        }
+        return totals
+    }
+}

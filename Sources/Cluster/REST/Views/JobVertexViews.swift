@@ -1,0 +1,124 @@
+import Dataflow
+
+// How a vertex of a job snapshot reads in Flink's vertex messages. The runtime reports job-wide state, so every
+// subtask of a vertex shows the job's execution state and deployment times.
+
+extension JobSnapshot {
+    func vertexIndex(_ id: VertexID) -> Int? { graph.vertices.firstIndex { $0.id == id } }
+
+    var taskEndTime: Int64 { state.isTerminal ? endTime : -1 }
+
+    /// Milliseconds spent in each state a subtask went through.
+    var subtaskStatusDuration: [String: Int64] {
+        let d = deployment
+        guard d.running > 0 else { return [ExecutionState.created.rawValue: (taskEndTime >= 0 ? taskEndTime : now) - d.created] }
+        return [
+            ExecutionState.created.rawValue: d.scheduled - d.created,
+            ExecutionState.scheduled.rawValue: d.deploying - d.scheduled,
+            ExecutionState.deploying.rawValue: d.initializing - d.deploying,
+            ExecutionState.initializing.rawValue: d.running - d.initializing,
+            ExecutionState.running.rawValue: (taskEndTime >= 0 ? taskEndTime : now) - d.running,
+        ]
+    }
+
+    /// When a subtask entered each execution state (0 for states it has not been in).
+    var subtaskTimestamps: [String: Int64] {
+        var t: [String: Int64] = [:]
+        for s in ExecutionState.allCases { t[s.rawValue] = 0 }
+        let d = deployment
+        t[ExecutionState.created.rawValue] = d.created
+        t[ExecutionState.scheduled.rawValue] = d.scheduled
+        t[ExecutionState.deploying.rawValue] = d.deploying
+        t[ExecutionState.initializing.rawValue] = d.initializing
+        t[ExecutionState.running.rawValue] = d.running
+        if let cancelling = timestamps[.cancelling] { t[ExecutionState.canceling.rawValue] = cancelling }
+        if state.isTerminal { t[executionState.rawValue] = endTime }
+        return t
+    }
+
+    var endpoint: String { taskManager?.endpoint ?? "" }
+}
+
+extension VertexAggregates {
+    init(_ job: JobSnapshot, vertex: Int, subtasks: [Int]) {
+        let io = subtasks.map { IOMetrics(job, vertex: vertex, subtasks: [$0]) }
+        let metrics: [String: AggregatedStatistics] = [
+            "read-records": AggregatedStatistics(io.map(\.readRecords)),
+            "write-records": AggregatedStatistics(io.map(\.writeRecords)),
+            "read-bytes": AggregatedStatistics(io.map(\.readBytes)),
+            "write-bytes": AggregatedStatistics(io.map(\.writeBytes)),
+            "accumulated-backpressured-time": AggregatedStatistics(io.map(\.accumulatedBackpressuredTime)),
+            "accumulated-idle-time": AggregatedStatistics(io.map(\.accumulatedIdleTime)),
+            "accumulated-busy-time": AggregatedStatistics(io.map { Int64($0.accumulatedBusyTime) }),
+        ]
+        let durations = job.subtaskStatusDuration
+        let statusDuration = durations.mapValues { d in AggregatedStatistics(subtasks.map { _ in d }) }
+        self.init(metrics: metrics, statusDuration: statusDuration)
+    }
+}
+
+extension JobVertexDetailsInfo {
+    init(_ job: JobSnapshot, vertex v: Int) {
+        let vertex = job.graph.vertices[v]
+        let start = job.tasksStartTime, end = job.taskEndTime
+        let subtasks = (0..<vertex.parallelism).map { i in
+            SubtaskDetails(subtask: i, status: job.executionState, attempt: 0, endpoint: job.endpoint, startTime: start, endTime: end,
+                           duration: (end >= 0 ? end : job.now) - start, metrics: IOMetrics(job, vertex: v, subtasks: [i]),
+                           taskManagerID: job.taskManager?.id ?? TaskManagerID(raw: HexID(upper: 0, lower: 0)),
+                           statusDuration: job.subtaskStatusDuration, legacyStartTime: start)
+        }
+        self.init(id: vertex.id, name: job.graph.name(of: v), parallelism: vertex.parallelism, maxParallelism: job.graph.maxParallelism,
+                  now: job.now, subtasks: subtasks, aggregated: VertexAggregates(job, vertex: v, subtasks: Array(0..<vertex.parallelism)))
+    }
+}
+
+extension SubtasksTimesInfo {
+    init(_ job: JobSnapshot, vertex v: Int) {
+        let vertex = job.graph.vertices[v]
+        let end = job.taskEndTime
+        let subtasks = (0..<vertex.parallelism).map { i in
+            Subtask(subtask: i, endpoint: job.endpoint, duration: (end >= 0 ? end : job.now) - job.tasksStartTime,
+                    timestamps: job.subtaskTimestamps)
+        }
+        self.init(id: vertex.id, name: job.graph.name(of: v), now: job.now, subtasks: subtasks)
+    }
+}
+
+extension JobVertexTaskManagersInfo {
+    init(_ job: JobSnapshot, vertex v: Int) {
+        let vertex = job.graph.vertices[v]
+        let all = Array(0..<vertex.parallelism)
+        let start = job.tasksStartTime, end = job.taskEndTime
+        var managers: [TaskManager] = []
+        if let tm = job.taskManager {
+            managers.append(TaskManager(endpoint: tm.endpoint, status: job.executionState, startTime: start, endTime: end,
+                                        duration: (end >= 0 ? end : job.now) - start, metrics: IOMetrics(job, vertex: v, subtasks: all),
+                                        statusCounts: job.taskCounts(lowercased: false, total: vertex.parallelism), taskManagerID: tm.id,
+                                        aggregated: VertexAggregates(job, vertex: v, subtasks: all)))
+        }
+        self.init(id: vertex.id, name: job.graph.name(of: v), now: job.now, taskmanagers: managers)
+    }
+}
+
+extension JobVertexBackPressureInfo {
+    /// The runtime does not measure busy or backpressured time yet, so every subtask reads "ok" with zero ratios.
+    init(_ job: JobSnapshot, vertex v: Int) {
+        let subtasks = (0..<job.graph.vertices[v].parallelism).map { i in
+            Subtask(subtask: i, backpressureLevel: "ok", ratio: 0, idleRatio: 0, busyRatio: 0, legacyBackpressureLevel: "ok")
+        }
+        self.init(status: "ok", backpressureLevel: "ok", endTimestamp: job.now, subtasks: subtasks, legacyBackpressureLevel: "ok")
+    }
+}
+
+extension JobSnapshot {
+    /// Every metric of one subtask of a vertex, by Flink's id within the vertex: `<metric>` (task scope) and
+    /// `<operator name>.<metric>` (operator scope).
+    func vertexMetricValues(vertex v: Int, subtask i: Int) -> [String: Double] {
+        var values = metrics.taskValues(vertex: v, subtask: i)
+        for node in graph.vertices[v].nodes {
+            let name = OperatorName.inMetricID(graph.node(node))
+            for (metric, value) in metrics.operatorMetricValues(node: node, subtask: i) { values["\(name).\(metric)"] = value }
+        }
+        return values
+    }
+}

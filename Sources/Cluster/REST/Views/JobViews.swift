@@ -1,0 +1,142 @@
+import Dataflow
+import Runtime
+
+// How a job snapshot reads in Flink's job messages.
+
+extension JobSnapshot {
+    /// Subtasks by execution state: every state a key (Flink sends zeros), all subtasks in the job's state.
+    func taskCounts(lowercased: Bool, total: Int) -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for s in ExecutionState.allCases { counts[lowercased ? s.rawValue.lowercased() : s.rawValue] = 0 }
+        let key = lowercased ? executionState.rawValue.lowercased() : executionState.rawValue
+        counts[key] = total
+        return counts
+    }
+
+    /// The time every subtask started (DEPLOYING), 0 for a job that never got that far.
+    var tasksStartTime: Int64 { deployment.deploying > 0 ? deployment.deploying : startTime }
+}
+
+extension JobDetails {
+    init(_ job: JobSnapshot) {
+        var tasks = job.taskCounts(lowercased: true, total: job.totalTasks)
+        tasks["total"] = job.totalTasks
+        self.init(jid: job.id, name: job.name, jobType: "STREAMING", schedulerType: "Default", startTime: job.startTime,
+                  endTime: job.endTime, duration: job.duration, state: job.state, lastModification: job.lastModification,
+                  tasks: tasks, pendingOperators: 0)
+    }
+}
+
+extension JobPlan {
+    /// `JsonPlanGenerator`'s shape from the job graph: sinks first, each vertex with the exchanges into it.
+    init(_ job: JobSnapshot) {
+        let graph = job.graph
+        var nodes: [Node] = []
+        for v in graph.vertices.indices.reversed() {
+            let vertex = graph.vertices[v]
+            let inputs = graph.inputs(of: v).enumerated().map { num, edge in
+                Input(id: graph.vertices[edge.producerVertex].id, num: num, exchange: "pipelined_bounded", shipStrategy: edge.strategy.rawValue)
+            }
+            nodes.append(Node(id: vertex.id, operator: "", parallelism: vertex.parallelism, operatorStrategy: "",
+                              description: graph.description(of: v), optimizerProperties: OptimizerProperties(),
+                              inputs: inputs.isEmpty ? nil : inputs))
+        }
+        self.init(jid: job.id, name: job.name, type: "STREAMING", nodes: nodes)
+    }
+}
+
+extension IOMetrics {
+    /// A vertex's I/O over the given subtasks (records only: the runtime does not count bytes or busy time).
+    init(_ job: JobSnapshot, vertex: Int, subtasks: [Int]) {
+        self.init()
+        readRecords = subtasks.reduce(0) { $0 + job.metrics.taskRecordsIn(vertex: vertex, subtask: $1) }
+        writeRecords = subtasks.reduce(0) { $0 + job.metrics.taskRecordsOut(vertex: vertex, subtask: $1) }
+        writeRecordsComplete = job.metrics.taskRecordsOutIsExact(vertex: vertex)
+    }
+}
+
+extension JobDetailsInfo {
+    init(_ job: JobSnapshot) {
+        var timestamps: [String: Int64] = [:]
+        for s in JobState.allCases { timestamps[s.rawValue] = job.timestamps[s] ?? 0 }
+        let graph = job.graph
+        let start = job.tasksStartTime
+        let end = job.state.isTerminal ? job.endTime : -1
+        let vertices = graph.vertices.enumerated().map { v, vertex in
+            Vertex(id: vertex.id, slotSharingGroupID: SlotSharing.groupID(of: job.id).description, name: graph.name(of: v),
+                   maxParallelism: graph.maxParallelism, parallelism: vertex.parallelism, status: job.executionState,
+                   startTime: start, endTime: end, duration: (end >= 0 ? end : job.now) - start,
+                   tasks: job.taskCounts(lowercased: false, total: vertex.parallelism),
+                   metrics: IOMetrics(job, vertex: v, subtasks: Array(0..<vertex.parallelism)))
+        }
+        self.init(jid: job.id, applicationID: job.id, name: job.name, isStoppable: false, state: job.state, jobType: "STREAMING",
+                  schedulerType: "Default", startTime: job.startTime, endTime: job.endTime, duration: job.duration,
+                  maxParallelism: -1, now: job.now, timestamps: timestamps, vertices: vertices,
+                  statusCounts: job.taskCounts(lowercased: false, total: graph.vertices.count), plan: JobPlan(job), pendingOperators: 0)
+    }
+}
+
+/// Flink puts every vertex of a job into one slot sharing group by default; its id is derived from the job's.
+enum SlotSharing {
+    static func groupID(of job: JobID) -> HexID { .derived(from: "slot-sharing-group/" + job.description) }
+}
+
+extension JobConfigInfo {
+    init(_ job: JobSnapshot) {
+        self.init(jid: job.id, name: job.name,
+                  executionConfig: ExecutionConfig(restartStrategy: "Cluster level default restart strategy",
+                                                   jobParallelism: job.parallelism, objectReuseMode: false, userConfig: job.parameters))
+    }
+}
+
+extension JobExceptionsInfo {
+    /// Newest first, at most `maxExceptions` (Flink's default: 20).
+    init(_ job: JobSnapshot, maxExceptions: Int?) {
+        let limit = max(0, maxExceptions ?? 20)
+        let entries = job.exceptions.reversed().prefix(limit).map { e in
+            RootException(exceptionName: e.exceptionName, stacktrace: e.stacktrace, timestamp: e.timestamp, taskName: e.taskName,
+                          endpoint: e.endpoint, taskManagerID: e.taskManagerID?.description, failureLabels: [:], concurrentExceptions: [])
+        }
+        self.init(exceptionHistory: History(entries: Array(entries), truncated: job.exceptions.count > limit))
+    }
+}
+
+extension JobExecutionResultResponse {
+    init(_ job: JobSnapshot) {
+        guard job.state.isTerminal else {
+            self.init(status: QueueStatus(id: "IN_PROGRESS"), jobExecutionResult: nil)
+            return
+        }
+        let status: String
+        switch job.state {
+        case .finished: status = "SUCCEEDED"
+        case .canceled: status = "CANCELED"
+        default: status = "FAILED"
+        }
+        let cause = job.exceptions.last.map { FailureCause(className: $0.exceptionName, stackTrace: $0.stacktrace) }
+        self.init(status: QueueStatus(id: "COMPLETED"),
+                  jobExecutionResult: Result(id: job.id, name: job.name, applicationStatus: status, accumulatorResults: [:], netRuntime: job.duration,
+                                             failureCause: cause))
+    }
+}
+
+extension JobSnapshot {
+    /// Job-scope metrics (Flink's `jobmanager_job` group) that we can state truthfully: times per state, and
+    /// zero restarts and checkpoints (neither happens yet).
+    var jobMetricValues: [(id: String, value: Double)] {
+        func timeIn(_ s: JobState) -> Double {
+            guard state == s, let since = timestamps[s] else { return 0 }
+            return Double(now - since)
+        }
+        let uptime: Double = state == .running ? timeIn(.running) : (state.isTerminal ? -1 : 0)
+        return [
+            ("uptime", uptime), ("runningTime", timeIn(.running)), ("downtime", 0), ("restartingTime", 0),
+            ("createdTime", timeIn(.created)), ("initializingTime", timeIn(.initializing)), ("deployingTime", 0),
+            ("cancellingTime", timeIn(.cancelling)), ("failingTime", timeIn(.failing)),
+            ("allSubTasksRunningOrFinishedTime", timeIn(.running)),
+            ("numRestarts", 0), ("numRescales", 0),
+            ("numberOfCompletedCheckpoints", 0), ("numberOfFailedCheckpoints", 0), ("numberOfInProgressCheckpoints", 0),
+            ("totalNumberOfCheckpoints", 0), ("lastCheckpointDuration", -1), ("lastCheckpointSize", -1),
+        ]
+    }
+}

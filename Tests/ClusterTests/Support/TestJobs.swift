@@ -1,0 +1,74 @@
+import Cluster
+import Dataflow
+import Foundation
+import Jobs
+
+/// The catalog of the test cluster: the real clip detector on the chat-s7 fixture, a job that runs until cancelled
+/// (with a chain, two keyed exchanges, windows, a user counter), and one that fails.
+enum TestJobs {
+    struct Event: Sendable {
+        var key: String
+        var ts: Int64
+    }
+
+    /// Counts what passes through it with a user counter, as the clip detector counts `anomalies_detected`.
+    final class Tally: KeyedProcessFunction {
+        typealias Key = String
+        typealias Input = WindowResult<String, Int>
+        typealias Output = WindowResult<String, Int>
+        private var tallied = Counter()
+        func open(context: RuntimeContext, state: KeyedStateStore<String>) throws {
+            tallied = context.metrics.counter("windows_tallied")
+        }
+        func processElement(_ value: WindowResult<String, Int>, _ ctx: ProcessContext<String, WindowResult<String, Int>>) throws {
+            tallied.increment()
+            try ctx.collect(value)
+        }
+    }
+
+    struct Boom: Error, CustomStringConvertible { var description: String { "boom at record 100" } }
+
+    /// 5000 events over 5 seconds of event time, then the source stays open: windows up to 4 s fire, the
+    /// watermark holds at 4998, and the job runs until cancelled.
+    static func endless(name: String) throws -> Job {
+        try Job(name) {
+            Source("events", CollectionSource((0..<5000).map { Event(key: "k\($0 % 7)", ts: Int64($0)) }, staysOpen: true),
+                   watermarks: .boundedOutOfOrderness(.zero, emit: .perRecord) { $0.ts })
+            Filter<Event>("keep-all") { _ in true }.parallelism(1)
+            KeyBy(\Event.key).window("counts", .tumbling(size: .seconds(1)), aggregate: Count())
+            KeyBy(\WindowResult<String, Int>.key).process("tally") { Tally() }
+            Sink("out", DiscardingSink<WindowResult<String, Int>>())
+        }
+    }
+
+    static func failing(name: String) throws -> Job {
+        try Job(name) {
+            Source("numbers", GeneratorSource(count: 1_000_000) { $0 })
+            Map("explode") { (i: Int) throws -> Int in if i == 100 { throw Boom() }; return i }
+            Sink("out", DiscardingSink<Int>())
+        }
+    }
+
+    @Sendable static func catalog() -> [CatalogEntry] {
+        [CatalogEntry(name: "endless", summary: "Keyed windows over events in memory, until cancelled", parallelism: 2, parameters: [:]),
+         CatalogEntry(name: "failing", summary: "Fails at record 100", parallelism: nil, parameters: [:]),
+         CatalogEntry(name: "clip-detector-replay", summary: "The clip detector over chat-s7", parallelism: nil, parameters: ["input": chatFixture])]
+    }
+
+    @Sendable static func resolve(_ submission: JobSubmission) throws -> ResolvedJob {
+        switch submission.job {
+        case "endless":
+            return ResolvedJob(job: try endless(name: "endless"), parallelism: submission.parallelism, parameters: submission.parameters)
+        case "failing":
+            return ResolvedJob(job: try failing(name: "failing"), parallelism: submission.parallelism, parameters: submission.parameters)
+        default:
+            guard let definition = JobCatalog.named(submission.job) else {
+                throw JobSubmissionError.invalid("no job named '\(submission.job)' (known: endless, failing, clip-detector-replay)")
+            }
+            var parameters = ["input": chatFixture, "output": try temporaryDirectory()]
+            parameters.merge(submission.parameters) { _, new in new }
+            let job = try definition.make(submission.job, JobParameters(parameters))
+            return ResolvedJob(job: job, parallelism: submission.parallelism, parameters: parameters)
+        }
+    }
+}
