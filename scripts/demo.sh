@@ -12,4 +12,4 @@ for a in "$@"; do case "$a" in output=*) out="${a#output=}";; esac; done
 echo
 echo "results in $out/: windows.csv ($(($(wc -l < "$out/windows.csv") - 1)) windows), anomalies.csv ($(($(wc -l < "$out/anomalies.csv") - 1)) bursts), late-chat.jsonl, dead-letters.jsonl"
 echo "first bursts found:"
-head -6 "$out/anomalies.csv" | column -t -s,
+head -6 "$out/anomalies.csv" | awk -F, '{ printf "  %-15s %-15s %-6s %-20s %s\n", $1, $2, $3, $4, $5 }'
