@@ -18,6 +18,11 @@ public enum Librdkafka {
     static func logVersionOnce() {
         if logged.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged {
             KafkaLog.write("librdkafka \(version) loaded (headers \(String(RD_KAFKA_VERSION, radix: 16)))")
+            if versionNumber < 0x0208_0000 {
+                // Debian's 2.0.2 cannot talk to the local broker (Tansu): its ApiVersion handshake fails.
+                KafkaLog.write("librdkafka \(version) is older than 2.8 and fails against Tansu; "
+                    + "for the local servers run: eval \"$(scripts/servers.sh env)\" (LD_LIBRARY_PATH to librdkafka 2.16)")
+            }
         }
     }
 }
