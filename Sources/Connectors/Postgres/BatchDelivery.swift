@@ -8,7 +8,7 @@ final class BatchDelivery {
     private let pool: PostgresConnectionPool
     private let statement: UpsertStatement
     private let retry: RetryPolicy
-    private let metrics: PostgresSinkMetrics
+    private let metrics: WriterMetrics
     private let table: String
     /// Names this writer in errors and log lines: `PostgresSink "clips" (subtask 2/4)`.
     let label: String
@@ -23,7 +23,7 @@ final class BatchDelivery {
         case rowByRow(next: Int)
     }
 
-    init(pool: PostgresConnectionPool, statement: UpsertStatement, options: PostgresSinkOptions, metrics: PostgresSinkMetrics, label: String) {
+    init(pool: PostgresConnectionPool, statement: UpsertStatement, options: PostgresSinkOptions, metrics: WriterMetrics, label: String) {
         self.pool = pool
         self.statement = statement
         self.metrics = metrics
@@ -53,8 +53,8 @@ final class BatchDelivery {
         if case .wholeBatch = progress {
             do {
                 try insert(rows[...], on: connection)
-                metrics.recordsWritten.add(rows.count)
-                metrics.batchesWritten.increment()
+                metrics.recordsWritten(rows.count)
+                metrics.batchWritten()
                 return
             } catch let error as PostgresError where error.isDataError {
                 progress = .rowByRow(next: 0)
@@ -64,7 +64,7 @@ final class BatchDelivery {
         while next < rows.count {
             do {
                 try insert(rows[next...next], on: connection)
-                metrics.recordsWritten.increment()
+                metrics.recordsWritten(1)
             } catch let error as PostgresError where error.isDataError {
                 reject(rows[next], error)
             }
@@ -102,7 +102,7 @@ final class BatchDelivery {
     }
 
     private func reject(_ row: [PostgresValue], _ error: PostgresError) {
-        metrics.recordsRejected.increment()
+        metrics.recordRejected()
         loggedRejections += 1
         if loggedRejections <= maxLoggedRejections {
             let key = statement.keyIndexes.isEmpty ? "" : " key (\(statement.conflictKey.joined(separator: ", ")))=("
@@ -134,7 +134,7 @@ final class BatchDelivery {
         do {
             return try retry.run(
                 onRetry: { error, attempt, wait in
-                    metrics.retries.increment()
+                    metrics.retry()
                     // The first failure of an outage, then every tenth attempt: visible, not flooding.
                     if attempt == 1 || attempt % 10 == 0 {
                         StandardError.line("\(label): PostgreSQL at \(endpoint) failed (\(error)); retrying \(what) in "

@@ -46,7 +46,8 @@ public struct PostgresSink<Record: PostgresRow>: SinkConnector {
             throw PostgresError(.configuration, "PostgresSink for \(options.table): batchSize must be at least 1, not \(options.batchSize)")
         }
         let label = "PostgresSink \"\(options.table)\" (subtask \(subtask + 1)/\(parallelism))"
-        let delivery = BatchDelivery(pool: pool, statement: statement, options: options, metrics: metrics, label: label)
-        return PostgresSinkWriter<Record>(delivery: delivery, statement: statement, options: options, metrics: metrics)
+        let writerMetrics = WriterMetrics(totals: metrics)
+        let delivery = BatchDelivery(pool: pool, statement: statement, options: options, metrics: writerMetrics, label: label)
+        return PostgresSinkWriter<Record>(delivery: delivery, statement: statement, options: options, metrics: writerMetrics)
     }
 }

@@ -1,7 +1,7 @@
 import Dataflow
 
-/// What a `PostgresSink`'s writers did, summed over its subtasks. `SinkWriter` has no metrics hook yet, so the
-/// sink keeps these itself; `snapshot()` gives them under the names an operator metric group would use.
+/// What a `PostgresSink`'s writers did, summed over its subtasks (each writer also counts into its operator's
+/// metric group, so the job's metrics, REST API and Prometheus show the same numbers per subtask).
 public final class PostgresSinkMetrics: Sendable {
     /// Rows the database accepted (inserted or updated).
     public let recordsWritten = Counter()
@@ -21,4 +21,27 @@ public final class PostgresSinkMetrics: Sendable {
          "numRecordsDeduplicated": Int64(recordsDeduplicated.count), "numBatchesSend": Int64(batchesWritten.count),
          "numRetries": Int64(retries.count)]
     }
+}
+
+/// One writer's counting: into the sink's totals and, once the runtime attached it, the operator's metric group.
+final class WriterMetrics: @unchecked Sendable {
+    let totals: PostgresSinkMetrics
+    private var written: Counter?, rejected: Counter?, deduplicated: Counter?, batches: Counter?, retried: Counter?
+
+    init(totals: PostgresSinkMetrics) { self.totals = totals }
+
+    /// Called by the runtime before the writer opens, on the writer's thread.
+    func attach(_ group: MetricGroup) {
+        written = group.counter("numRecordsSend")
+        rejected = group.counter("numRecordsRejected")
+        deduplicated = group.counter("numRecordsDeduplicated")
+        batches = group.counter("numBatchesSend")
+        retried = group.counter("numRetries")
+    }
+
+    func recordsWritten(_ n: Int) { totals.recordsWritten.add(n); written?.add(n) }
+    func recordRejected() { totals.recordsRejected.increment(); rejected?.increment() }
+    func recordsDeduplicated(_ n: Int) { totals.recordsDeduplicated.add(n); deduplicated?.add(n) }
+    func batchWritten() { totals.batchesWritten.increment(); batches?.increment() }
+    func retry() { totals.retries.increment(); retried?.increment() }
 }

@@ -4,13 +4,13 @@ import Dataflow
 /// `BatchDelivery` when it is full, when the flush interval ticks, and at the end of the input.
 final class PostgresSinkWriter<Record: PostgresRow>: SinkWriter {
     private let delivery: BatchDelivery
-    private let metrics: PostgresSinkMetrics
+    private let metrics: WriterMetrics
     private let batchSize: Int
     private let columnCount: Int
     private var batch: PendingBatch
     let tickInterval: Int64?
 
-    init(delivery: BatchDelivery, statement: UpsertStatement, options: PostgresSinkOptions, metrics: PostgresSinkMetrics) {
+    init(delivery: BatchDelivery, statement: UpsertStatement, options: PostgresSinkOptions, metrics: WriterMetrics) {
         self.delivery = delivery
         self.metrics = metrics
         batchSize = options.batchSize
@@ -22,6 +22,7 @@ final class PostgresSinkWriter<Record: PostgresRow>: SinkWriter {
 
     /// Fails early, before any record is read, if the table or its columns are missing (or the database stays
     /// unreachable for the max retry duration).
+    func attach(metrics group: MetricGroup) { metrics.attach(group) }
     func open() throws { try delivery.checkTable() }
 
     func write(_ value: Record, timestamp: Timestamp) throws {
@@ -40,7 +41,7 @@ final class PostgresSinkWriter<Record: PostgresRow>: SinkWriter {
     private func deliverBatch() throws {
         guard !batch.isEmpty else { return }
         let (rows, replaced) = batch.take()
-        metrics.recordsDeduplicated.add(replaced)
+        metrics.recordsDeduplicated(replaced)
         try delivery.deliver(rows)
     }
 }

@@ -97,8 +97,11 @@ public protocol SinkWriter<Record>: AnyObject {
     var tickInterval: Int64? { get }
     /// Called on the subtask's thread every `tickInterval` ms, between records.
     func tick(now: Timestamp) throws
+    /// The sink operator's metric group (records rejected, retries, …); called before `open`.
+    func attach(metrics: MetricGroup)
 }
 extension SinkWriter {
+    public func attach(metrics: MetricGroup) {}
     public func open() throws {}
     public func flush() throws {}
     public func close() throws {}

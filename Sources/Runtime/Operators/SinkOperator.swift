@@ -9,6 +9,7 @@ final class SinkOperator<T>: StreamOperator {
     init(writer: any SinkWriter<T>) { self.writer = writer }
 
     func open(_ context: OperatorContext) throws {
+        writer.attach(metrics: context.metrics)
         try writer.open()
         processingTime = context.processingTime
         if let interval = writer.tickInterval, interval > 0 { scheduleTick(interval) }

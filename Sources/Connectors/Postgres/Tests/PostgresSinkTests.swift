@@ -85,6 +85,9 @@ struct PostgresSinkTests {
             #expect(result.status == .finished, "\(result.failure ?? "")")
             #expect(sink.rejectedCount == 101)
             #expect(sink.metrics.snapshot()["numRecordsRejected"] == 101)
+            // The same counts reach the job's metrics (and from there the REST API and Prometheus).
+            #expect(result.metric("pg", "numRecordsRejected") == 101)
+            #expect(result.metric("pg", "numRecordsSend") == 9_899)
             #expect(sink.metrics.recordsWritten.count == 9_899)
             #expect(try TestDatabase.scalar("SELECT count(*) FROM \(table)") == 9_899)
             #expect(try TestDatabase.scalar("SELECT count(*) FROM \(table) WHERE id % 100 = 7 OR id = 4242") == 0)
