@@ -224,22 +224,14 @@ public final class JSONLineParser {
                 skipWS()
                 guard i < n else { throw JSONError("missing value at column \(i + 1)") }
                 var field = Field(keyStart: ks, keyEnd: ke, valueStart: i, valueEnd: i, kind: .null, keyEscaped: kesc, valueEscaped: false)
-                switch b[i] {
-                case UInt8(ascii: "\""):
+                if b[i] == UInt8(ascii: "\"") {
+                    // A string field keeps its content's range (quotes excluded) for decoding on demand.
                     let (vs, ve, vesc) = try scanString(b, &i)
                     field.valueStart = vs; field.valueEnd = ve; field.valueEscaped = vesc; field.kind = .string
-                case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                    try scanNumber(b, &i)
-                    field.valueEnd = i; field.kind = .number
-                case UInt8(ascii: "t"): try literal(b, &i, "true"); field.valueEnd = i; field.kind = .true
-                case UInt8(ascii: "f"): try literal(b, &i, "false"); field.valueEnd = i; field.kind = .false
-                case UInt8(ascii: "n"): try literal(b, &i, "null"); field.valueEnd = i; field.kind = .null
-                case UInt8(ascii: "{"), UInt8(ascii: "["):
-                    field.kind = b[i] == UInt8(ascii: "{") ? .object : .array
-                    try skipNested(b, &i)
+                } else {
+                    field.kind = Self.kind(startingWith: b[i])
+                    try skipValue(b, &i, depth: 1)
                     field.valueEnd = i
-                default:
-                    throw JSONError("unexpected character at column \(i + 1)")
                 }
                 fields.append(field)
                 skipWS()
@@ -299,11 +291,19 @@ public final class JSONLineParser {
         i += len
     }
 
-    /// Validates and skips a nested value (objects and arrays in full), to a depth of 64.
-    private func skipNested(_ b: UnsafeRawBufferPointer, _ i: inout Int) throws {
-        try skipValue(b, &i, depth: 1)
+    /// The kind of the value whose first byte is `first` (`skipValue` rejects anything else).
+    private static func kind(startingWith first: UInt8) -> Kind {
+        switch first {
+        case UInt8(ascii: "t"): .true
+        case UInt8(ascii: "f"): .false
+        case UInt8(ascii: "n"): .null
+        case UInt8(ascii: "{"): .object
+        case UInt8(ascii: "["): .array
+        default: .number
+        }
     }
 
+    /// Validates and skips one value (objects and arrays in full, to a depth of 64).
     private func skipValue(_ b: UnsafeRawBufferPointer, _ i: inout Int, depth: Int) throws {
         guard depth <= 64 else { throw JSONError("nested deeper than 64 levels at column \(i + 1)") }
         func ws() { while i < b.count, b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x0d || b[i] == 0x0a { i += 1 } }

@@ -16,10 +16,6 @@ final class InputGate<T>: @unchecked Sendable {
     private var count = 0
     private var closed = false
     private var poked = false
-    /// Time producers spent blocked on this gate (Flink's backPressuredTimeMs, seen from the consumer side).
-    private(set) var blockedNanos: UInt64 = 0
-    /// The most batches ever queued: tests check the bound holds.
-    private(set) var highWaterMark = 0
 
     init(channelCount: Int, capacity: Int) {
         self.channelCount = channelCount
@@ -31,15 +27,10 @@ final class InputGate<T>: @unchecked Sendable {
     func put(_ batch: ChannelBatch<T>) throws {
         condition.lock()
         defer { condition.unlock() }
-        if count >= capacity && !closed {
-            let start = DispatchTime.now().uptimeNanoseconds
-            while count >= capacity && !closed { condition.wait() }
-            blockedNanos &+= DispatchTime.now().uptimeNanoseconds &- start
-        }
+        while count >= capacity && !closed { condition.wait() }
         if closed { throw CancelledError() }
         ring[(head + count) % capacity] = batch
         count += 1
-        highWaterMark = max(highWaterMark, count)
         condition.broadcast()
     }
 

@@ -93,6 +93,4 @@ final class KeyedProcessOperator<F: KeyedProcessFunction>: StreamOperator, Timer
         }
         if let next = procTimers.top { schedule(next.time) }
     }
-
-    var pendingEventTimers: Int { eventTimerSet.count }
 }

@@ -180,9 +180,6 @@ final class WindowOperator<K: StableHashable, T, A: AggregateFunction>: StreamOp
             drop(window)
         }
     }
-
-    /// Windows holding state (operator tests check that fired windows are cleaned up).
-    var openWindowCount: Int { windowIndex.count }
 }
 
 /// A window of one key: the key's slot and the window's start.
