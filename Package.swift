@@ -14,7 +14,9 @@ let package = Package(
         .library(name: "PostgresConnector", targets: ["PostgresConnector"]),
         .library(name: "HTTPConnector", targets: ["HTTPConnector"]),
         .library(name: "RedisConnector", targets: ["RedisConnector"]),
+        .library(name: "Twitch", targets: ["Twitch"]),
         .executable(name: "dataflow", targets: ["DataflowCLI"]),
+        .executable(name: "highlights", targets: ["HighlightsCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -22,6 +24,10 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // The five C libraries, each behind a module map and a shim header.
@@ -38,7 +44,48 @@ let package = Package(
         .target(name: "PostgresConnector", dependencies: ["Dataflow", "CLibPQ"], path: "Sources/Connectors/Postgres", exclude: ["Tests", "README.md"]),
         .target(name: "HTTPConnector", dependencies: ["Dataflow", "CCurl"], path: "Sources/Connectors/HTTP", exclude: ["Tests", "README.md"]),
         .target(name: "RedisConnector", dependencies: ["Dataflow", "CHiredis"], path: "Sources/Connectors/Redis", exclude: ["Tests", "README.md"]),
-        .target(name: "Jobs", dependencies: ["Dataflow", "FileConnector", "KafkaConnector", "PostgresConnector"]),
+        // Structured JSON logs and the Prometheus endpoint every Highlights process shares.
+        .target(name: "Observability", dependencies: [
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ]),
+        // Twitch's interfaces as a client sees them: OAuth, Helix, IRC chat. Stands on the HTTP connector.
+        .target(name: "Twitch", dependencies: [
+            "HTTPConnector",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ]),
+        // A faithful Twitch (OAuth, Helix, IRC) that plays a scenario: tests and the demo run against it.
+        .target(name: "TwitchFake", dependencies: [
+            "Twitch",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "Jobs", dependencies: ["Dataflow", "FileConnector", "KafkaConnector", "PostgresConnector", "Twitch",
+                                             .product(name: "Metrics", package: "swift-metrics")]),
+        // The stream monitoring service: Twitch → Redis, Kafka, PostgreSQL.
+        .target(name: "StreamMonitor", dependencies: [
+            "Twitch", "KafkaConnector", "PostgresConnector", "RedisConnector", "Observability",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ]),
+        // The clips API and the viewers' web page.
+        .target(name: "ClipsAPI", dependencies: [
+            "PostgresConnector", "Observability",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ], resources: [.copy("Static")]),
         // JobManager, TaskManagers, the Flink-compatible REST API and dashboard, Prometheus metrics.
         .target(name: "Cluster", dependencies: [
             "Dataflow", "Runtime", "HTTPConnector",
@@ -53,7 +100,19 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Yams", package: "Yams"),
         ]),
+        .executableTarget(name: "HighlightsCLI", dependencies: [
+            "Twitch", "TwitchFake", "StreamMonitor", "ClipsAPI", "Observability",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
         .testTarget(name: "DataflowTests", dependencies: ["Dataflow"]),
+        .testTarget(name: "TwitchTests", dependencies: ["Twitch", "TwitchFake", "HTTPConnector"]),
+        .testTarget(name: "StreamMonitorTests", dependencies: [
+            "StreamMonitor", "Twitch", "TwitchFake", "KafkaConnector", "PostgresConnector", "RedisConnector"]),
+        .testTarget(name: "ClipsAPITests", dependencies: ["ClipsAPI", "PostgresConnector", "HTTPConnector"]),
+        .testTarget(name: "DeploymentTests", dependencies: [.product(name: "Yams", package: "Yams")]),
         .testTarget(name: "ClusterTests", dependencies: ["Dataflow", "Runtime", "Cluster", "Jobs", "HTTPConnector"],
                     exclude: ["flink-cli-check.sh"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Dataflow", "Runtime"]),

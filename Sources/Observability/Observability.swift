@@ -1,0 +1,2 @@
+/// Structured JSON logs and a Prometheus endpoint shared by the Highlights processes.
+public enum Observability {}
