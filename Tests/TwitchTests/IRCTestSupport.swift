@@ -40,6 +40,7 @@ final class ChatRecorder: Sendable {
 struct IRCTestBed {
     let server: FakeIRCServer
     let port: Int
+    let running: Task<Void, any Error>
 
     static func scenario(seed: UInt64 = 9, channels: Int = 1, rate: Double = 40,
                          bursts: [Scenario.Burst] = []) -> Scenario {
@@ -49,19 +50,16 @@ struct IRCTestBed {
         })
     }
 
-    static func with(_ scenario: Scenario, clock: ScenarioClock? = nil,
-                     configuration: FakeIRCConfiguration = FakeIRCConfiguration(),
-                     _ body: (IRCTestBed) async throws -> Void) async throws {
+    /// Starts a fake IRC server on a free port; `stop()` ends it.
+    static func start(_ scenario: Scenario, clock: ScenarioClock? = nil,
+                      configuration: FakeIRCConfiguration = FakeIRCConfiguration()) async throws -> IRCTestBed {
         let server = FakeIRCServer(scenario: scenario, clock: clock, configuration: configuration, tokenValidator: ircTestTokens)
         let port = try await server.start()
         let running = Task { try await server.run() }
-        do {
-            try await body(IRCTestBed(server: server, port: port))
-        } catch {
-            running.cancel()
-            _ = await running.result
-            throw error
-        }
+        return IRCTestBed(server: server, port: port, running: running)
+    }
+
+    func stop() async {
         running.cancel()
         _ = await running.result
     }
