@@ -213,7 +213,13 @@ public final class IRCChatClient: Service, Sendable {
                     try sync.addHandler(IRCChatSessionHandler(client: self, sessionID: id))
                 }
             }
-        let channel = try await bootstrap.connect(host: configuration.host, port: configuration.port).get()
+        let channel: any Channel
+        do {
+            channel = try await bootstrap.connect(host: configuration.host, port: configuration.port).get()
+        } catch {
+            state.withLock { _ = $0.pendingEnds.removeValue(forKey: id) }
+            throw error
+        }
         guard let ended = state.withLock({ $0.pendingEnds.removeValue(forKey: id) }) else {
             channel.close(promise: nil)
             throw ChannelError.ioOnClosedChannel

@@ -74,6 +74,8 @@ public struct IRCMessage: Sendable, Equatable {
         var end = bytes.count
         while end > 0, bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D { end -= 1 }
         guard end > 0 else { throw .emptyLine }
+        // CR and LF end a line; inside one they cannot be represented, so such a line is garbage.
+        for i in 0..<end where bytes[i] == 0x0A || bytes[i] == 0x0D { throw .embeddedLineBreak }
         var index = 0
 
         func string(_ from: Int, _ to: Int) -> String {
@@ -145,6 +147,7 @@ public enum IRCParseError: Error, Sendable, Equatable, CustomStringConvertible {
     case malformedTags
     case malformedPrefix
     case lineTooLong
+    case embeddedLineBreak
 
     public var description: String {
         switch self {
@@ -154,6 +157,7 @@ public enum IRCParseError: Error, Sendable, Equatable, CustomStringConvertible {
         case .malformedTags: "IRC tag block is malformed"
         case .malformedPrefix: "IRC prefix is empty"
         case .lineTooLong: "IRC line exceeds the maximum length"
+        case .embeddedLineBreak: "IRC line contains CR or LF before its end"
         }
     }
 }

@@ -240,7 +240,10 @@ public final class FakeIRCServer: Service, Sendable {
             let action: Action = connection.state.withLock { state in
                 guard state.registered else { return .none }
                 if let since = state.awaitingPongSince {
-                    return now - since > configuration.pongTimeout ? .drop : .none
+                    guard now - since > configuration.pongTimeout else { return .none }
+                    state.registered = false  // closing: don't count it again before the close completes
+                    state.awaitingPongSince = nil
+                    return .drop
                 }
                 guard now - state.lastPing >= configuration.pingInterval else { return .none }
                 state.lastPing = now

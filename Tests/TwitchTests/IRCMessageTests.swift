@@ -80,7 +80,7 @@ struct IRCMessageTests {
     }
 
     @Test(arguments: ["", "\r\n", "@", "@a=b", "@a=b ", ":prefix", ":prefix ", ": CMD", "12", "1234 x", "!!! x",
-                      "@=x CMD", "@a=b;=c CMD", "   ", "PRIV-MSG #a :b", "\u{0}\u{1}"])
+                      "@=x CMD", "@a=b;=c CMD", "   ", "PRIV-MSG #a :b", "\u{0}\u{1}", "CMD a\rb :c", "CMD :a\nb"])
     func garbageIsRejected(_ line: String) {
         #expect(throws: IRCParseError.self) { try IRCMessage.parse(line) }
     }
