@@ -26,6 +26,29 @@ public final class IRCChatClient: Service, Sendable {
     private let state: Mutex<State>
     private let deduplicator: Mutex<ChatMessageDeduplicator>
     let metrics = Counters()
+    private let tallies = Tallies()
+
+    /// The same figures as the metrics, readable without a metrics backend (tests, health checks).
+    public struct Statistics: Sendable, Equatable {
+        public var messagesReceived: Int
+        public var duplicatesDropped: Int
+        public var linesSkipped: Int
+        public var reconnects: Int
+    }
+
+    private final class Tallies: Sendable {
+        let received = Atomic<Int>(0)
+        let duplicates = Atomic<Int>(0)
+        let skipped = Atomic<Int>(0)
+        let reconnects = Atomic<Int>(0)
+    }
+
+    public var statistics: Statistics {
+        Statistics(messagesReceived: tallies.received.load(ordering: .relaxed),
+                   duplicatesDropped: tallies.duplicates.load(ordering: .relaxed),
+                   linesSkipped: tallies.skipped.load(ordering: .relaxed),
+                   reconnects: tallies.reconnects.load(ordering: .relaxed))
+    }
 
     struct Counters: Sendable {
         let messagesReceived = Counter(label: "irc_messages_received_total")
@@ -126,7 +149,10 @@ public final class IRCChatClient: Service, Sendable {
         var attempt = 0
         var firstConnection = true
         while !isStopped {
-            if !firstConnection { metrics.reconnects.increment() }
+            if !firstConnection {
+                metrics.reconnects.increment()
+                tallies.reconnects.add(1, ordering: .relaxed)
+            }
             firstConnection = false
             var sessionID: Int?
             let end: IRCSessionEnd
@@ -274,10 +300,19 @@ public final class IRCChatClient: Service, Sendable {
 
     func deliver(_ batch: [TwitchChatMessage]) {
         let fresh = deduplicator.withLock { dedup in batch.filter { dedup.admit($0.messageID) } }
-        if fresh.count < batch.count { metrics.duplicates.increment(by: Int64(batch.count - fresh.count)) }
+        if fresh.count < batch.count {
+            metrics.duplicates.increment(by: Int64(batch.count - fresh.count))
+            tallies.duplicates.add(batch.count - fresh.count, ordering: .relaxed)
+        }
         guard !fresh.isEmpty else { return }
         metrics.messagesReceived.increment(by: Int64(fresh.count))
+        tallies.received.add(fresh.count, ordering: .relaxed)
         onMessages(fresh)
+    }
+
+    func countSkippedLine() {
+        metrics.parseErrors.increment()
+        tallies.skipped.add(1, ordering: .relaxed)
     }
 
     func reportSkippedLine(_ error: String, line: String, total: Int) {

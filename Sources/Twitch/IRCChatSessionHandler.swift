@@ -137,7 +137,7 @@ final class IRCChatSessionHandler: ChannelInboundHandler {
     private func skip(_ error: String, line: String) {
         skippedLines += 1
         // Counted every time; logged for the first few and then every 1000th so garbage cannot flood the log.
-        client.metrics.parseErrors.increment()
+        client.countSkippedLine()
         if skippedLines <= 10 || skippedLines % 1000 == 0 { client.reportSkippedLine(error, line: line, total: skippedLines) }
     }
 
