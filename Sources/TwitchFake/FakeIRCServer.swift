@@ -182,6 +182,7 @@ public final class FakeIRCServer: Service, Sendable {
         }
         let allocator = ByteBufferAllocator()
         let speed = clock.speed
+        var droppedSinceLog = 0, lastDropLog = ContinuousClock.now - .seconds(10)
         while !state.withLock({ $0.stopped }) {
             let now = clock.now
             let (connections, epoch) = state.withLock { (Array($0.connections.values), $0.startEpochMilliseconds) }
@@ -226,7 +227,13 @@ public final class FakeIRCServer: Service, Sendable {
                     $0.chatLinesSent += sent
                     $0.chatLinesDroppedForSlowReaders += dropped
                 }
-                if dropped > 0 { logger.warning("chat lines dropped for a slow reader", metadata: ["lines": "\(dropped)"]) }
+                droppedSinceLog += dropped
+                // At most one warning a second: a stalled reader at 100k lines/s must not flood the log.
+                if droppedSinceLog > 0, ContinuousClock.now - lastDropLog >= .seconds(1) {
+                    logger.warning("chat lines dropped for a slow reader", metadata: ["lines": "\(droppedSinceLog)"])
+                    droppedSinceLog = 0
+                    lastDropLog = .now
+                }
             }
             try? await Task.sleep(for: configuration.tick)
         }
