@@ -157,13 +157,8 @@ public final class IRCChatClient: Service, Sendable {
             var sessionID: Int?
             let end: IRCSessionEnd
             do {
-                let (id, channel, ended) = try await connect()
+                let (id, ended) = try await connect()
                 sessionID = id
-                let stoppedMeanwhile = state.withLock { state in
-                    state.open[id] = channel
-                    return state.stopped
-                }
-                if stoppedMeanwhile { channel.close(promise: nil) }
                 end = try await ended.get()
             } catch {
                 end = .closed("connect to \(configuration.host):\(configuration.port) failed: \(error)")
@@ -215,7 +210,7 @@ public final class IRCChatClient: Service, Sendable {
         channel.eventLoop.scheduleTask(in: overlap) { channel.close(promise: nil) }
     }
 
-    private func connect() async throws -> (Int, any Channel, EventLoopFuture<IRCSessionEnd>) {
+    private func connect() async throws -> (Int, EventLoopFuture<IRCSessionEnd>) {
         let id = state.withLock { state in
             state.nextSessionID += 1
             return state.nextSessionID
@@ -246,17 +241,27 @@ public final class IRCChatClient: Service, Sendable {
             state.withLock { _ = $0.pendingEnds.removeValue(forKey: id) }
             throw error
         }
+        // The handler registered the session's end when it was added; the session may even be over already.
         guard let ended = state.withLock({ $0.pendingEnds.removeValue(forKey: id) }) else {
             channel.close(promise: nil)
             throw ChannelError.ioOnClosedChannel
         }
-        return (id, channel, ended)
+        return (id, ended)
     }
 
     // MARK: Called by session handlers (on their event loop)
 
     func sessionStarted(_ id: Int, ended: EventLoopFuture<IRCSessionEnd>) {
         state.withLock { $0.pendingEnds[id] = ended }
+    }
+
+    /// The socket is up; a shutdown that raced the connect closes it at once.
+    func sessionOpened(_ id: Int, channel: any Channel) {
+        let stopped = state.withLock { state in
+            state.open[id] = channel
+            return state.stopped
+        }
+        if stopped { channel.close(promise: nil) }
     }
 
     /// A session got 001: it becomes the one new joins go to; returns the channels it must join.
@@ -285,7 +290,6 @@ public final class IRCChatClient: Service, Sendable {
             state.open[id] = nil
             state.draining.remove(id)
             if state.ready?.id == id { state.ready = nil }
-            state.pendingEnds[id] = nil
         }
     }
 

@@ -35,6 +35,7 @@ final class IRCChatSessionHandler: ChannelInboundHandler {
     }
 
     func channelActive(context: ChannelHandlerContext) {
+        client.sessionOpened(sessionID, channel: context.channel)
         let configuration = client.configuration
         if !configuration.capabilities.isEmpty {
             send("CAP REQ :" + configuration.capabilities.joined(separator: " "))

@@ -94,7 +94,7 @@ struct IRCClientFakeTests {
         _ = await task.value
         let stats = bed.server.statistics
         #expect(stats.connectionsDroppedForMissingPong == 0)
-        #expect(stats.connectionsAccepted == 1)
+        #expect(client.statistics.reconnects == 0)
         #expect(recorder.count(where: { if case .reconnecting = $0 { true } else { false } }) == 0)
         await bed.stop()
     }
@@ -111,7 +111,7 @@ struct IRCClientFakeTests {
         _ = await task.value
         let ids = recorder.allMessages.map(\.messageID)
         #expect(Set(ids).count == ids.count, "\(ids.count - Set(ids).count) duplicates delivered")
-        #expect(bed.server.statistics.connectionsAccepted == 2)
+        #expect(client.statistics.reconnects == 1)
         #expect(recorder.allEvents.contains { if case .reconnecting(_, .zero, let reason) = $0 { reason.contains("RECONNECT") } else { false } })
         await bed.stop()
     }
@@ -177,12 +177,12 @@ struct IRCClientFakeTests {
     @Test(arguments: ["bad-token", "no-chat-scope"])
     func refusedTokenStopsWithAnAuthError(token: String) async throws {
         let bed = try await IRCTestBed.start(IRCTestBed.scenario())
-        let (_, recorder, task) = bed.startClient(bed.clientConfiguration(credentials: .oauth(login: "reader", token: token)),
+        let (client, recorder, task) = bed.startClient(bed.clientConfiguration(credentials: .oauth(login: "reader", token: token)),
                                                   joining: ["chan0"])
         let result = await task.value
         #expect(throws: IRCChatError.authenticationFailed("Login authentication failed")) { try result.get() }
         #expect(await eventually { recorder.allEvents.contains(.authenticationFailed("Login authentication failed")) })
-        #expect(bed.server.statistics.connectionsAccepted == 1)  // no retry loop on a bad token
+        #expect(client.statistics.reconnects == 0)  // no retry loop on a bad token
         await bed.stop()
     }
 
