@@ -57,7 +57,7 @@ public struct HelixClient: Sendable {
             var cursor: String?
             var pages = 0
             repeat {
-                var query = filter + [("first", String(size))]
+                var query = filter + [("first", String(max(1, min(configuration.streamsPerPage, 100))))]
                 if let cursor { query.append(("after", cursor)) }
                 let response = try await perform(endpoint: "get_streams", method: .get, path: "/streams", query: query,
                                                  token: auth.readTokenKind)

@@ -19,6 +19,8 @@ public struct TwitchClientConfiguration: Sendable, Equatable {
     public var validationInterval: Duration = .seconds(3600)
     /// Get Streams / Get Users take at most 100 ids or logins per request.
     public var helixPageSize: Int = 100
+    /// Get Streams `first`: entries per page (1–100); further pages are fetched through the cursor.
+    public var streamsPerPage: Int = 100
     /// Safety bound on cursor-following per chunk (a misbehaving server cannot loop us forever).
     public var maxPagesPerQuery: Int = 50
 
