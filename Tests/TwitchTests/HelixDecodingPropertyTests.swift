@@ -72,7 +72,9 @@ struct HelixDecodingPropertyTests {
                 switch random.next() % 4 {
                 case 0: bytes[at] = UInt8(truncatingIfNeeded: random.next())
                 case 1: bytes.remove(at: at)
-                case 2: bytes.insert(Array(#"{}[]",:0n"#.utf8)[Int(random.next() % 10)], at: at)
+                case 2:
+                    let structural = Array(#"{}[]",:0n"#.utf8)
+                    bytes.insert(structural[Int(random.next() % UInt64(structural.count))], at: at)
                 default: bytes = Array(bytes.prefix(at))
                 }
             }
