@@ -88,12 +88,12 @@ enum FakeHTTPFaultDecision: Equatable {
 final class FakeHTTPFaultSwitch: Sendable {
     private struct State {
         var faults: FakeHTTPFaults
-        var random: SplitMix64
+        var random: FakeHTTPRandom
     }
     private let state: Mutex<State>
 
     init(_ faults: FakeHTTPFaults, seed: UInt64) {
-        state = Mutex(State(faults: faults, random: SplitMix64(seed: seed ^ 0xFA17)))
+        state = Mutex(State(faults: faults, random: FakeHTTPRandom(seed: seed ^ 0xFA17)))
     }
 
     var faults: FakeHTTPFaults { state.withLock { $0.faults } }
@@ -118,8 +118,8 @@ final class FakeHTTPFaultSwitch: Sendable {
     }
 }
 
-/// Small seeded generator (SplitMix64): the fake's "random" choices repeat for a seed.
-struct SplitMix64: RandomNumberGenerator, Sendable {
+/// Small seeded generator (FakeHTTPRandom): the fake's "random" choices repeat for a seed.
+struct FakeHTTPRandom: RandomNumberGenerator, Sendable {
     private var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {

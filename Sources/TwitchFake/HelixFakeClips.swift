@@ -24,7 +24,7 @@ final class HelixClipStore: Sendable {
     private struct State {
         var clips: [FakeClipRecord] = []
         var index: [String: Int] = [:]
-        var random: SplitMix64
+        var random: FakeHTTPRandom
     }
     private let state: Mutex<State>
     private let processingDelay: ClosedRange<Double>
@@ -37,7 +37,7 @@ final class HelixClipStore: Sendable {
     ]
 
     init(seed: UInt64, processingDelay: ClosedRange<Double>, vodOffsetDelay: Double) {
-        state = Mutex(State(random: SplitMix64(seed: seed ^ 0xC119)))
+        state = Mutex(State(random: FakeHTTPRandom(seed: seed ^ 0xC119)))
         self.processingDelay = processingDelay
         self.vodOffsetDelay = vodOffsetDelay
     }

@@ -220,7 +220,7 @@ extension FakeTwitchHTTPServer {
             "id": clip.id, "url": "https://clips.twitch.tv/\(clip.id)", "embed_url": "https://clips.twitch.tv/embed?clip=\(clip.id)",
             "broadcaster_id": clip.broadcasterID, "broadcaster_name": clip.broadcasterName,
             "creator_id": clip.creatorID, "creator_name": clip.creatorName,
-            "video_id": vodReady ? String(SplitMix64.stableHash("vod/\(login)") % 1_000_000_000) : "",
+            "video_id": vodReady ? String(FakeHTTPRandom.stableHash("vod/\(login)") % 1_000_000_000) : "",
             "game_id": clip.gameID, "language": "en", "title": clip.title, "view_count": 0,
             "created_at": FakeHTTPResponse.rfc3339(Date(timeIntervalSince1970: clip.createdAt)),
             "thumbnail_url": "https://clips-media-assets2.twitch.tv/\(clip.id)-preview-480x272.jpg",

@@ -20,18 +20,18 @@ struct HelixLiveView: Sendable {
 
     /// Deterministic per seed, channel and span index: a restart (next span) is a new stream id.
     func streamID(channel: Scenario.Channel, spanIndex: Int) -> String {
-        let hash = SplitMix64.stableHash("\(scenario.seed)/\(channel.id)/\(spanIndex)")
+        let hash = FakeHTTPRandom.stableHash("\(scenario.seed)/\(channel.id)/\(spanIndex)")
         return String(40_000_000_000 + hash % 10_000_000_000)
     }
 
     static func gameID(_ game: String?) -> String {
         guard let game, !game.isEmpty else { return "" }
-        return String(100_000 + SplitMix64.stableHash(game.lowercased()) % 900_000)
+        return String(100_000 + FakeHTTPRandom.stableHash(game.lowercased()) % 900_000)
     }
 
     func live(_ channel: Scenario.Channel, at t: Double) -> LiveStream? {
         guard let (index, span) = channel.liveSpan(at: t) else { return nil }
-        let startedAt = scenarioStart.addingTimeInterval(span.from / scenario.speed)
+        let startedAt = scenarioStart.addingTimeInterval(span.from / clock.speed)
         // Viewers drift a little over the stream (deterministic), so pollers see counts change.
         let base = channel.viewers ?? 100
         let drift = Int(Double(base) * 0.05 * sin((t - span.from) / 60))

@@ -37,7 +37,7 @@ final class OAuthTokenStore: Sendable {
         var tokens: [String: OAuthIssuedToken] = [:]
         /// refresh token → user id
         var refreshTokens: [String: String] = [:]
-        var random: SplitMix64
+        var random: FakeHTTPRandom
     }
 
     let configuration: FakeTwitchConfiguration
@@ -45,7 +45,7 @@ final class OAuthTokenStore: Sendable {
 
     init(configuration: FakeTwitchConfiguration, seed: UInt64) {
         self.configuration = configuration
-        var initial = State(random: SplitMix64(seed: seed ^ 0x0A07))
+        var initial = State(random: FakeHTTPRandom(seed: seed ^ 0x0A07))
         initial.refreshTokens[configuration.botRefreshToken] = configuration.botUserID
         state = Mutex(initial)
     }
@@ -53,7 +53,7 @@ final class OAuthTokenStore: Sendable {
     private static func now() -> Double { Date().timeIntervalSince1970 }
 
     /// Twitch-looking token: 30 lowercase letters and digits.
-    private static func makeToken(_ random: inout SplitMix64) -> String {
+    private static func makeToken(_ random: inout FakeHTTPRandom) -> String {
         let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
         return String((0..<30).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] })
     }
