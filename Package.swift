@@ -98,7 +98,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ], resources: [.copy("Dashboard")]),
         .executableTarget(name: "DataflowCLI", dependencies: [
-            "Dataflow", "Runtime", "Jobs", "Cluster", "HTTPConnector",
+            "Dataflow", "Runtime", "Jobs", "Cluster", "HTTPConnector", "Observability",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Yams", package: "Yams"),
