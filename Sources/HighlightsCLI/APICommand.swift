@@ -1,9 +1,28 @@
 import ArgumentParser
+import ClipsAPI
+import Foundation
+import Logging
+import ServiceLifecycle
 
+/// `highlights api`: the clips API and the viewers' page on HTTP_PORT (default 5000).
 struct APICommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "api", abstract: "The clips API and web frontend.")
+    static let configuration = CommandConfiguration(
+        commandName: "api", abstract: "The clips API and web frontend.",
+        discussion: "Reads POSTGRES_URL (+ POSTGRES_USER, POSTGRES_PASSWORD) and HTTP_PORT. Stops on SIGTERM or SIGINT.")
+
+    @Option(name: .long, help: "Port to listen on (overrides HTTP_PORT; 0 picks a free port).")
+    var port: Int?
+
+    @Option(name: .long, help: "Address to listen on.")
+    var host: String = "0.0.0.0"
 
     func run() async throws {
-        throw ValidationError("highlights api is not built yet")
+        var configuration = try ClipsAPIConfiguration.fromEnvironment(ProcessInfo.processInfo.environment)
+        if let port { configuration.port = port }
+        configuration.host = host
+        let logger = Logger(label: "highlights.api")
+        let server = ClipsAPIServer(configuration: configuration, logger: logger)
+        let group = ServiceGroup(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        try await group.run()
     }
 }
