@@ -53,6 +53,7 @@ import Testing
             let handshake = FileManager.default.temporaryDirectory.appendingPathComponent("clips-page-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: handshake, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: handshake) }
+            try? FileManager.default.removeItem(atPath: Self.artifacts)   // no stale screenshots from an earlier run
             try FileManager.default.createDirectory(atPath: Self.artifacts, withIntermediateDirectories: true)
 
             let json = String(decoding: try JSONSerialization.data(withJSONObject: expected), as: UTF8.self)
@@ -68,7 +69,8 @@ import Testing
             }
             defer { inserter.cancel() }
             let outcome = await run.result()
-            #expect(outcome.status == 0, "browser check failed:\n\(outcome.stderr)\n\(outcome.stdout)")
+            let failure = (try? String(contentsOfFile: "\(Self.artifacts)/failure.txt", encoding: .utf8)) ?? ""
+            #expect(outcome.status == 0, "browser check failed: \(failure)\n\(outcome.stderr)\n\(outcome.stdout)")
             #expect(outcome.stdout.contains("\"ok\": true"))
             for name in ["clips-desktop.png", "clips-filtered.png", "clips-live-insert.png", "clips-empty.png", "clips-phone.png"] {
                 #expect(FileManager.default.fileExists(atPath: "\(Self.artifacts)/\(name)"), "screenshot \(name)")

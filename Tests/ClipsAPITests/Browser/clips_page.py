@@ -68,14 +68,15 @@ def shot(name):
 try:
     # 1. First page, newest first, with images or placeholders and a chart per clip.
     driver.get(base + "/?poll=1000")
-    wait.until(lambda d: loads() >= 1)
+    wait.until(lambda d: loads() >= 1, "the page never finished its first load")
     ids = card_ids()
     check(ids == expected["all"][: expected["page_size"]],
           f"first page should be the {expected['page_size']} newest clips in order, got {ids[:5]}…")
-    wait.until(lambda d: js("""return [...document.querySelectorAll('.thumb img')].every(img =>
-        img.complete || img.closest('.thumb').classList.contains('no-image'))"""))
-    time.sleep(0.3)
-    thumbs = js("""return [...document.querySelectorAll('.thumb')].map(t => ({
+    # Thumbnails load lazily: judge those of the first screenful (six cards), once each has loaded or given up.
+    wait.until(lambda d: js("""return [...document.querySelectorAll('.thumb img')].slice(0, 6).every(img =>
+        (img.complete && img.naturalWidth > 0) || img.closest('.thumb').classList.contains('no-image'))"""),
+        "the first six thumbnails neither loaded nor fell back to a placeholder")
+    thumbs = js("""return [...document.querySelectorAll('.thumb')].slice(0, 6).map(t => ({
         placeholder: t.classList.contains('no-image') && getComputedStyle(t.querySelector('.placeholder')).display !== 'none',
         image: !t.classList.contains('no-image') && t.querySelector('img').naturalWidth > 0,
         initial: t.querySelector('.initial').textContent }))""")
@@ -97,7 +98,7 @@ try:
 
     # 2. Paging: older clips append below, in order, without repeats.
     driver.find_element(By.ID, "more").click()
-    wait.until(lambda d: len(card_ids()) > expected["page_size"])
+    wait.until(lambda d: len(card_ids()) > expected["page_size"], "Load older clips added nothing")
     ids = card_ids()
     check(ids == expected["all"][: len(ids)], "the second page continues the first, newest first, no gaps")
     check(len(ids) == min(len(expected["all"]), 2 * expected["page_size"]), f"a second full page, got {len(ids)}")
@@ -106,7 +107,7 @@ try:
     # 3. Channel filter: only that channel, and the URL says so.
     before = loads()
     Select(driver.find_element(By.ID, "channel")).select_by_value(expected["channel"])
-    wait.until(lambda d: loads() > before)
+    wait.until(lambda d: loads() > before, "choosing a channel did not reload the list")
     ids = card_ids()
     check(ids == expected["channel_ids"][: expected["page_size"]], f"filtered list is the channel's clips, got {ids[:5]}")
     check(f"channel={expected['channel']}" in driver.current_url, f"the filter is in the URL: {driver.current_url}")
@@ -116,7 +117,7 @@ try:
     js("window.__sameDocument = true")
     loads_before = loads()
     open(os.path.join(handshake, "ready-for-insert"), "w").close()
-    wait.until(lambda d: card_ids() and card_ids()[0] == expected["new_id"])
+    wait.until(lambda d: card_ids() and card_ids()[0] == expected["new_id"], "the inserted clip did not appear on top")
     check(js("return window.__sameDocument === true") and loads() == loads_before, "the new clip arrived without a reload")
     shot("clips-live-insert.png")
 
@@ -153,7 +154,10 @@ except Exception as error:  # noqa: BLE001 — every failure is reported with a 
         errors = page_errors()
     except Exception:  # noqa: BLE001
         errors = []
-    print(f"FAILED: {error}; page errors: {errors}", file=sys.stderr)
+    message = f"FAILED: {type(error).__name__}: {error}; page errors: {errors}"
+    with open(os.path.join(artifacts, "failure.txt"), "w") as f:
+        f.write(message + "\n")
+    print(message, file=sys.stderr, flush=True)
     sys.exit(1)
 finally:
     driver.quit()
