@@ -1,6 +1,6 @@
 /// Which clips a `GET /v1.0/clip` asks for, once its parameters are validated.
-public struct ClipQuery: Sendable, Equatable {
-    public enum Channel: Sendable, Equatable {
+public struct ClipQuery: Sendable, Hashable {
+    public enum Channel: Sendable, Hashable {
         case id(BroadcasterID)
         case login(ChannelLogin)
     }

@@ -10,6 +10,10 @@ public struct ClipsAPIConfiguration: Sendable {
     /// Page size when `limit` is absent, and the bounds `limit` must stay within.
     public var defaultLimit = 20
     public var limitRange: ClosedRange<Int> = 1...100
+    /// How long a rendered page is reused for identical queries (0 turns the cache off), and how many are kept.
+    /// Half a second of staleness is invisible to a page that polls every few seconds.
+    public var pageCacheTTL: Duration = .milliseconds(500)
+    public var pageCacheCapacity = 1024
     /// How long a request waits for a pooled connection before it gets a 503.
     public var acquireTimeout: Duration = .seconds(5)
 

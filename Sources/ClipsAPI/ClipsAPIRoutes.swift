@@ -7,12 +7,14 @@ public struct ClipsAPIRoutes: Sendable {
     let store: ClipStore
     let validator: ClipQueryValidator
     let assets: StaticAssets
+    let cache: PageCache
     let logger: Logger
 
     public init(store: ClipStore, configuration: ClipsAPIConfiguration, logger: Logger) {
         self.store = store
         self.validator = ClipQueryValidator(defaultLimit: configuration.defaultLimit, limitRange: configuration.limitRange)
         self.assets = StaticAssets.load()
+        self.cache = PageCache(ttl: configuration.pageCacheTTL, capacity: configuration.pageCacheCapacity)
         self.logger = logger
     }
 
@@ -42,8 +44,9 @@ public struct ClipsAPIRoutes: Sendable {
             return Self.badRequest(error)
         }
         do {
-            let page = try await store.page(query)
-            return Self.json(.ok, page.json())
+            let store = self.store
+            let body = try await cache.page(for: query) { ByteBuffer(bytes: try await store.page(query).json()) }
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
         } catch {
             return databaseFailure(error)
         }

@@ -16,10 +16,14 @@ struct APICommand: AsyncParsableCommand {
     @Option(name: .long, help: "Address to listen on.")
     var host: String = "0.0.0.0"
 
+    @Option(name: .long, help: "How long identical clip queries share one rendered page, in milliseconds (0: off).")
+    var cacheTTLMs: Int?
+
     func run() async throws {
         var configuration = try ClipsAPIConfiguration.fromEnvironment(ProcessInfo.processInfo.environment)
         if let port { configuration.port = port }
         configuration.host = host
+        if let cacheTTLMs { configuration.pageCacheTTL = .milliseconds(max(0, cacheTTLMs)) }
         let logger = Logger(label: "highlights.api")
         let server = ClipsAPIServer(configuration: configuration, logger: logger)
         let group = ServiceGroup(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

@@ -45,7 +45,7 @@ import Testing
                                                       thumbnailURL: nil)
             let expected: [String: Any] = [
                 "all": all, "page_size": 24,
-                "channel": "2002", "channel_ids": clips.filter { $0.broadcasterID == "2002" }.map(\.anomalyID),
+                "channel": "2002", "channel_name": "Speedy_Runs", "channel_ids": clips.filter { $0.broadcasterID == "2002" }.map(\.anomalyID),
                 "new_id": newClip.anomalyID,
                 "chart_points": Dictionary(uniqueKeysWithValues: clips.map { ($0.anomalyID, $0.chatCounts.count) }),
                 "first_title": clips[0].title!, "first_channel": ["1001": "PixelQueen", "2002": "Speedy_Runs", "3003": "CozyCorner"][clips[0].broadcasterID]!, "first_count": clips[0].messageCount,

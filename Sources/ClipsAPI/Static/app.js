@@ -313,6 +313,7 @@
     if (els.channel.value !== state.channel) {
       // A channel from the URL that the list does not have (yet): offer it anyway.
       const option = new Option(state.channel, state.channel);
+      option.dataset.fromURL = "1";
       els.channel.append(option);
       els.channel.value = state.channel;
     }
@@ -335,6 +336,8 @@
   async function loadChannels() {
     try {
       const { data } = await getJSON("/v1.0/channels");
+      // Options made up from the URL before the list arrived give way to the named ones.
+      for (const o of [...els.channel.options]) if (o.dataset.fromURL) o.remove();
       for (const c of data) {
         if ([...els.channel.options].some((o) => o.value === c.broadcaster_id)) continue;
         const label = `${channelName(c)} (${c.clip_count})${c.is_live ? " · live" : ""}`;
@@ -343,7 +346,6 @@
       // A login typed into the URL: pick the matching channel.
       const byLogin = data.find((c) => c.broadcaster_login && c.broadcaster_login.toLowerCase() === state.channel.toLowerCase());
       if (byLogin) state.channel = byLogin.broadcaster_id;
-      for (const o of [...els.channel.options]) if (o.value && o.label === o.value && data.some((c) => c.broadcaster_id === o.value)) o.remove();
       syncControls();
     } catch (error) {
       console.warn("channel list unavailable:", error.message);

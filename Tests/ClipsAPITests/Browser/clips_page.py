@@ -126,6 +126,8 @@ try:
     wait.until(lambda d: loads() >= 1)
     check(Select(driver.find_element(By.ID, "channel")).first_selected_option.get_attribute("value") == expected["channel"],
           "the channel filter survives a reload")
+    wait.until(lambda d: expected["channel_name"] in Select(d.find_element(By.ID, "channel")).first_selected_option.text,
+               "the channel filter shows the channel's name once the channel list arrives")
 
     # 6. Empty state: a range with no clips.
     before = loads()

@@ -1,0 +1,43 @@
+import NIOCore
+import Synchronization
+
+/// Rendered clip pages kept for a moment, keyed by the validated query. Many viewers polling the same newest-first
+/// page cost one query per `ttl` instead of one each; requests arriving while that query runs wait for it
+/// (single flight). Failures are not kept. A `ttl` of zero turns the cache off.
+final class PageCache: Sendable {
+    private struct Entry {
+        let expires: ContinuousClock.Instant
+        let task: Task<ByteBuffer, Error>
+    }
+    private let entries = Mutex<[ClipQuery: Entry]>([:])
+    let ttl: Duration
+    let capacity: Int
+
+    init(ttl: Duration, capacity: Int) {
+        self.ttl = ttl
+        self.capacity = max(1, capacity)
+    }
+
+    func page(for query: ClipQuery, load: @escaping @Sendable () async throws -> ByteBuffer) async throws -> ByteBuffer {
+        guard ttl > .zero else { return try await load() }
+        let now = ContinuousClock.now
+        let task = entries.withLock { entries -> Task<ByteBuffer, Error> in
+            if let entry = entries[query], entry.expires > now { return entry.task }
+            if entries.count >= capacity {
+                entries = entries.filter { $0.value.expires > now }
+                if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            }
+            let task = Task { try await load() }
+            entries[query] = Entry(expires: now + ttl, task: task)
+            return task
+        }
+        do {
+            return try await task.value
+        } catch {
+            entries.withLock { entries in
+                if entries[query]?.task == task { entries[query] = nil }
+            }
+            throw error
+        }
+    }
+}
