@@ -7,7 +7,7 @@ public struct ClipsAPIRoutes: Sendable {
     let store: ClipStore
     let validator: ClipQueryValidator
     let assets: StaticAssets
-    let cache: PageCache
+    let cache: PageCache<ByteBuffer>
     let logger: Logger
 
     public init(store: ClipStore, configuration: ClipsAPIConfiguration, logger: Logger) {

@@ -1,13 +1,12 @@
-import NIOCore
 import Synchronization
 
 /// Rendered clip pages kept for a moment, keyed by the validated query. Many viewers polling the same newest-first
 /// page cost one query per `ttl` instead of one each; requests arriving while that query runs wait for it
 /// (single flight). Failures are not kept. A `ttl` of zero turns the cache off.
-final class PageCache: Sendable {
+final class PageCache<Value: Sendable>: Sendable {
     private struct Entry {
         let expires: ContinuousClock.Instant
-        let task: Task<ByteBuffer, Error>
+        let task: Task<Value, Error>
     }
     private let entries = Mutex<[ClipQuery: Entry]>([:])
     let ttl: Duration
@@ -18,10 +17,10 @@ final class PageCache: Sendable {
         self.capacity = max(1, capacity)
     }
 
-    func page(for query: ClipQuery, load: @escaping @Sendable () async throws -> ByteBuffer) async throws -> ByteBuffer {
+    func page(for query: ClipQuery, load: @escaping @Sendable () async throws -> Value) async throws -> Value {
         guard ttl > .zero else { return try await load() }
         let now = ContinuousClock.now
-        let task = entries.withLock { entries -> Task<ByteBuffer, Error> in
+        let task = entries.withLock { entries -> Task<Value, Error> in
             if let entry = entries[query], entry.expires > now { return entry.task }
             if entries.count >= capacity {
                 entries = entries.filter { $0.value.expires > now }
