@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Throughput of the clips API for a 50-clip page: release build, ~1000 seeded clips in a private schema, wrk.
 #   scripts/bench-api.sh [DURATION]      (default 10s; needs the servers: eval "$(scripts/servers.sh env)")
+#   CACHE_TTL_MS=0 scripts/bench-api.sh  (the same with the page cache off: every request queries PostgreSQL)
 # Prints wrk's report; the figure to quote is Requests/sec (median of three runs is printed at the end).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,8 +11,8 @@ SCHEMA=api_bench
 PORT=${BENCH_PORT:-5099}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 
-swift build -c release --product highlights --scratch-path .build-release >/dev/null
-BIN=.build-release/release/highlights
+BIN=${BENCH_BIN:-.build-release/release/highlights}
+[ -n "${BENCH_BIN:-}" ] || swift build -c release --product highlights --scratch-path .build-release >/dev/null
 
 psql "$PGURL" -qv ON_ERROR_STOP=1 <<SQL
 DROP SCHEMA IF EXISTS $SCHEMA CASCADE;
@@ -32,7 +33,7 @@ FROM generate_series(1, 1000) n;
 ANALYZE clips;
 SQL
 
-POSTGRES_URL="$PGURL?options=-c%20search_path%3D$SCHEMA" HTTP_PORT=$PORT "$BIN" api --host 127.0.0.1 >/tmp/bench-api.log 2>&1 &
+POSTGRES_URL="$PGURL?options=-c%20search_path%3D$SCHEMA" HTTP_PORT=$PORT "$BIN" api --host 127.0.0.1 --cache-ttl-ms "${CACHE_TTL_MS:-500}" >/tmp/bench-api.log 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; psql "$PGURL" -qc "DROP SCHEMA IF EXISTS $SCHEMA CASCADE"' EXIT
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.2; done

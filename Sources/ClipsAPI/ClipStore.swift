@@ -3,8 +3,22 @@ import PostgresConnector
 /// Reads clips and channels from PostgreSQL through the pool, with parameterised statements only.
 public struct ClipStore: Sendable {
     public let pool: PostgresConnectionPool
+    private let threads: DatabaseThreads
 
-    public init(pool: PostgresConnectionPool) { self.pool = pool }
+    /// Queries run on `pool.configuration.maxConnections` threads of their own (see `DatabaseThreads`).
+    public init(pool: PostgresConnectionPool) {
+        self.pool = pool
+        self.threads = DatabaseThreads(count: pool.configuration.maxConnections, name: "clips-db")
+    }
+
+    /// Ends the query threads once the queued queries are done.
+    public func close() { threads.stop() }
+
+    private func withConnection<T: Sendable>(timeout: Duration? = nil,
+                                             _ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
+        let pool = self.pool
+        return try await threads.run { try pool.withConnection(timeout: timeout, body) }
+    }
 
     private static let columns = """
         SELECT c.anomaly_id, c.clip_id, c.broadcaster_id, COALESCE(c.broadcaster_login, s.broadcaster_login),
@@ -50,7 +64,7 @@ public struct ClipStore: Sendable {
 
     public func page(_ query: ClipQuery) async throws -> ClipPage {
         let (sql, parameters) = Self.statement(for: query)
-        let result = try await pool.withConnection { try $0.query(sql, parameters) }
+        let result = try await withConnection { try $0.query(sql, parameters) }
         var clips: [Clip] = []
         clips.reserveCapacity(min(result.rowCount, query.limit))
         for row in result.rows.prefix(query.limit) { clips.append(try Self.clip(row)) }
@@ -68,7 +82,7 @@ public struct ClipStore: Sendable {
             ORDER BY count(*) DESC, c.broadcaster_id
             LIMIT 500
             """
-        let result = try await pool.withConnection { try $0.query(sql, [.text("created")]) }
+        let result = try await withConnection { try $0.query(sql, [.text("created")]) }
         return try result.rows.map { row in
             ChannelSummary(broadcasterID: row[0].text ?? "", login: row[1].text, name: row[2].text,
                            isLive: try row[3].bool() ?? false, clipCount: try row[4].int64() ?? 0,
@@ -78,7 +92,7 @@ public struct ClipStore: Sendable {
 
     /// Whether the database answers.
     public func ping() async throws {
-        _ = try await pool.withConnection(timeout: .seconds(2)) { try $0.query("SELECT 1") }
+        _ = try await withConnection(timeout: .seconds(2)) { try $0.query("SELECT 1") }
     }
 
     private static func clip(_ row: PostgresResultRow) throws -> Clip {

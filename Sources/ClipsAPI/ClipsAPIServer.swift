@@ -23,8 +23,9 @@ public struct ClipsAPIServer: Service {
     public func boundPort() async throws -> Int { try await port.value() }
 
     public func run() async throws {
-        defer { pool.close() }
-        let routes = ClipsAPIRoutes(store: ClipStore(pool: pool), configuration: configuration, logger: logger)
+        let store = ClipStore(pool: pool)
+        defer { store.close(); pool.close() }
+        let routes = ClipsAPIRoutes(store: store, configuration: configuration, logger: logger)
         let port = self.port
         let logger = self.logger
         let app = Application(
