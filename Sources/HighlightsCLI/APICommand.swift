@@ -2,6 +2,7 @@ import ArgumentParser
 import ClipsAPI
 import Foundation
 import Logging
+import Observability
 import ServiceLifecycle
 
 /// `highlights api`: the clips API and the viewers' page on HTTP_PORT (default 5000).
@@ -20,11 +21,12 @@ struct APICommand: AsyncParsableCommand {
     var cacheTTLMs: Int?
 
     func run() async throws {
+        // JSON lines on stderr (LOG_LEVEL, LOG_FORMAT), with service "api" on each.
+        let logger = Observability.bootstrapLogging(label: "api")
         var configuration = try ClipsAPIConfiguration.fromEnvironment(ProcessInfo.processInfo.environment)
         if let port { configuration.port = port }
         configuration.host = host
         if let cacheTTLMs { configuration.pageCacheTTL = .milliseconds(max(0, cacheTTLMs)) }
-        let logger = Logger(label: "highlights.api")
         let server = ClipsAPIServer(configuration: configuration, logger: logger)
         let group = ServiceGroup(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
