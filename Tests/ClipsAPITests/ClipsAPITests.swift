@@ -1,6 +1,7 @@
 import ClipsAPI
 import Foundation
 import HTTPConnector
+import PostgresConnector
 import Testing
 
 /// The API over HTTP against a real PostgreSQL (each test in its own schema).
@@ -180,6 +181,20 @@ import Testing
             let spec = try await TestHTTP.get("\(base)/openapi.yaml")
             #expect(spec.status == 200)
             #expect(spec.text.contains("/v1.0/clip"))
+        }
+    }
+
+    @Test func apiSessionsAreReadOnly() throws {
+        let env = try APITestEnvironment()
+        defer { env.tearDown() }
+        let session = try PostgresConnection(configuration: env.configuration.postgres)
+        defer { session.close() }
+        #expect(try session.query("SHOW default_transaction_read_only")[row: 0][0].text == "on")
+        do {
+            try session.execute("INSERT INTO streamers (broadcaster_id, broadcaster_login) VALUES ('1', 'x')")
+            Issue.record("an INSERT through the API's configuration succeeded")
+        } catch let error as PostgresError {
+            #expect(error.sqlState == "25006", "read-only transaction: \(error)")
         }
     }
 
