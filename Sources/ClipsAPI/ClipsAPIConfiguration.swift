@@ -20,7 +20,6 @@ public struct ClipsAPIConfiguration: Sendable {
     public init(postgres: PostgresConfiguration) {
         self.postgres = postgres
         self.postgres.applicationName = "highlights-api"
-        self.postgres.acquireTimeout = acquireTimeout
         self.postgres.maxConnections = 8
         // Read-only by construction: a statement that tries to write fails in the session itself.
         let readOnly = "-c default_transaction_read_only=on"

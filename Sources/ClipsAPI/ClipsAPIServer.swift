@@ -15,7 +15,9 @@ public struct ClipsAPIServer: Service {
 
     public init(configuration: ClipsAPIConfiguration, logger: Logger = Logger(label: "highlights.api")) {
         self.configuration = configuration
-        self.pool = PostgresConnectionPool(configuration: configuration.postgres)
+        var postgres = configuration.postgres
+        postgres.acquireTimeout = configuration.acquireTimeout
+        self.pool = PostgresConnectionPool(configuration: postgres)
         self.logger = logger
     }
 
