@@ -89,7 +89,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
-        ], resources: [.copy("Static"), .copy("openapi.yaml")]),
+        ], exclude: ["README.md"], resources: [.copy("Static"), .copy("openapi.yaml")]),
         // JobManager, TaskManagers, the Flink-compatible REST API and dashboard, Prometheus metrics.
         .target(name: "Cluster", dependencies: [
             "Dataflow", "Runtime", "HTTPConnector",
