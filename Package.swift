@@ -89,7 +89,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
-        ], resources: [.copy("Static")]),
+        ], exclude: ["README.md"], resources: [.copy("Static"), .copy("openapi.yaml")]),
         // JobManager, TaskManagers, the Flink-compatible REST API and dashboard, Prometheus metrics.
         .target(name: "Cluster", dependencies: [
             "Dataflow", "Runtime", "HTTPConnector",
@@ -115,7 +115,7 @@ let package = Package(
         .testTarget(name: "TwitchTests", dependencies: ["Twitch", "TwitchFake", "HTTPConnector"]),
         .testTarget(name: "StreamMonitorTests", dependencies: [
             "StreamMonitor", "Twitch", "TwitchFake", "KafkaConnector", "PostgresConnector", "RedisConnector"]),
-        .testTarget(name: "ClipsAPITests", dependencies: ["ClipsAPI", "PostgresConnector", "HTTPConnector"]),
+        .testTarget(name: "ClipsAPITests", dependencies: ["ClipsAPI", "PostgresConnector", "HTTPConnector"], exclude: ["Browser"]),
         .testTarget(name: "DeploymentTests", dependencies: [.product(name: "Yams", package: "Yams")]),
         .testTarget(name: "ObservabilityTests", dependencies: [
             "Observability",
