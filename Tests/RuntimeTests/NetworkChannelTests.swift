@@ -12,11 +12,19 @@ private func connectedPair() throws -> (producer: NetworkEnvironment, consumer: 
     return (a, b)
 }
 
-/// Runs `body` on its own thread (it blocks on credits), resolving when it returns.
-private func onThread(_ body: @escaping @Sendable () throws -> Void) async throws {
-    try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, Error>) in
-        Thread { do { try body(); c.resume() } catch { c.resume(throwing: error) } }.start()
+/// Runs `body` on its own thread (it blocks on credits and gates), resolving with its result.
+private func onThread<R: Sendable>(_ body: @escaping @Sendable () throws -> R) async throws -> R {
+    try await withCheckedThrowingContinuation { (c: CheckedContinuation<R, Error>) in
+        Thread { do { c.resume(returning: try body()) } catch { c.resume(throwing: error) } }.start()
     }
+}
+
+/// What the consumer saw.
+private struct Received: Sendable {
+    var records: [String] = [], timestamps: [Int64] = [], watermarks: [Int64] = []
+    var maxQueued = 0
+    var misplacedWatermarks = 0
+    var unexpected = 0
 }
 
 @Suite("Network channels between TaskManagers: credit-based flow control and the wire encoding")
@@ -58,34 +66,36 @@ struct NetworkChannelTests {
         #expect(b.availableCredit(key) == 0 && a.availableCredit(key) == 0)
 
         // Now consume everything, slowly at first: order preserved, every watermark in line, end last.
-        var records: [String] = [], timestamps: [Int64] = [], watermarks: [Int64] = []
-        var ended = false
-        var maxQueued = 0
-        try await onThread {
+        let got = try await onThread { () throws -> Received in
+            var r = Received()
+            var ended = false
             while !ended {
-                maxQueued = max(maxQueued, gate.queuedBatches)
+                r.maxQueued = max(r.maxQueued, gate.queuedBatches)
                 guard let batch = try gate.take(until: Date().addingTimeInterval(10)) else { throw NetworkError("no batch within 10 s") }
-                var c = 0
-                for i in batch.timestamps.indices {
-                    while c < batch.controls.count && batch.controls[c].position == i { c += 1 }
-                    records.append(batch.values[i]); timestamps.append(batch.timestamps[i])
-                }
+                r.records += batch.values
+                r.timestamps += batch.timestamps
                 for mark in batch.controls {
                     switch mark.kind {
                     case .watermark:
-                        #expect(mark.position == batch.timestamps.count, "a watermark follows its batch's records")
-                        watermarks.append(mark.watermark)
+                        if mark.position != batch.timestamps.count { r.misplacedWatermarks += 1 }
+                        r.watermarks.append(mark.watermark)
                     case .end: ended = true
-                    default: Issue.record("unexpected control \(mark.kind)")
+                    default: r.unexpected += 1
                     }
                 }
             }
+            return r
         }
         try await producing.value
-        #expect(records == (0..<(batches * 10)).map { "r\($0)-é" })
-        #expect(timestamps == (0..<Int64(batches * 10)).map { $0 })
-        #expect(watermarks == (0..<batches).map { Int64($0 * 10 + 9) })
-        #expect(maxQueued <= credits, "memory bounded by the credits")
+        let expectedRecords: [String] = (0..<(batches * 10)).map { "r\($0)-é" }
+        let expectedTimestamps: [Int64] = (0..<Int64(batches * 10)).map { $0 }
+        let expectedWatermarks: [Int64] = (0..<batches).map { Int64($0 * 10 + 9) }
+        #expect(got.records == expectedRecords)
+        #expect(got.timestamps == expectedTimestamps)
+        #expect(got.watermarks == expectedWatermarks)
+        #expect(got.misplacedWatermarks == 0, "a watermark follows its batch's records")
+        #expect(got.unexpected == 0)
+        #expect(got.maxQueued <= credits, "memory bounded by the credits")
         #expect(b.staleFrames.load(ordering: .relaxed) == 0)
     }
 
