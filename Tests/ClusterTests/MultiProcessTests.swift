@@ -39,7 +39,11 @@ final class DataflowProcess: @unchecked Sendable {
         throw TestFailure("no '\(marker)' from dataflow \(process.arguments ?? []) within \(timeout): \(output) \(errors)")
     }
 
-    func terminate() { if process.isRunning { process.terminate() } }
+    func terminate() {
+        if process.isRunning { kill(process.processIdentifier, SIGCONT); process.terminate() }
+    }
+    /// Freezes the process: its connections stay open but it sends nothing (missed heartbeats).
+    func freeze() { if process.isRunning { kill(process.processIdentifier, SIGSTOP) } }
     func kill9() { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
 }
 
@@ -190,6 +194,30 @@ struct MultiProcessTests {
     @Test("the same job on 1 TaskManager process with 4 slots gives the same output")
     func oneTaskManager() async throws {
         try await replay(taskManagers: 1, slots: 4, parallelism: 4)
+    }
+
+    @Test("a frozen TaskManager (SIGSTOP) misses its heartbeats: it is dropped and the job restarts and finishes on the others")
+    func missedHeartbeats() async throws {
+        let cluster = try await MultiProcessCluster(settings: ["heartbeat.timeout": "1500ms"])
+        defer { cluster.stop() }
+        for _ in 0..<3 { try await cluster.addTaskManager(slots: 2) }
+        try await cluster.waitUntil("3 TaskManagers", timeout: .seconds(30)) { try await cluster.get("/overview")["slots-total"] as? Int == 6 }
+        let out = "\(cluster.directory)/out"
+        let id = try await cluster.submit("clip-detector-replay", parallelism: 4,
+                                          parameters: ["input": golden.appendingPathComponent("chat-d1.jsonl.zst").path, "output": out])
+        try await cluster.waitUntil("RUNNING") { try await cluster.state(id) == "RUNNING" }
+        let running = try await cluster.taskManagersRunning(id)
+        try await Task.sleep(for: .seconds(2))
+        let victim = try #require(cluster.taskManagers.first { running.contains($0.id) })
+        victim.process.freeze()
+        try await cluster.waitUntil("the frozen TaskManager dropped", timeout: .seconds(30)) {
+            try await cluster.get("/overview")["taskmanagers"] as? Int == 2
+        }
+        try await cluster.waitUntil("FINISHED after the restart") { ["FINISHED", "FAILED"].contains(try await cluster.state(id)) }
+        #expect(try await cluster.state(id) == "FINISHED")
+        let exceptions = try await cluster.get("/jobs/\(id)/exceptions")
+        #expect("\(exceptions)".contains("no heartbeat"), "\(exceptions)")
+        try expectGolden(out)
     }
 
     @Test("kill -9 of a TaskManager mid-run: RESTARTING, then FINISHED on the spare slots with identical output; the loss is in /exceptions")

@@ -15,7 +15,8 @@ public final class TaskManagerRunner: Service, @unchecked Sendable {
     private let resolver: JobResolver
     private let logger: Logger
     private let statistics = ProcessStatisticsSampler()
-    private let executions = Mutex<[String: JobExecution]>([:])
+    /// Running job attempts by `jobID#attempt`.
+    private let executions = Mutex<[String: (execution: JobExecution, attempt: Int)]>([:])
     private let connected = Mutex<FramedSocket?>(nil)
     /// Why the RPC connection ended, once it has.
     private let ended = Mutex<String?>(nil)
@@ -70,7 +71,7 @@ public final class TaskManagerRunner: Service, @unchecked Sendable {
             group.cancelAll()
         }
         heartbeats.cancel()
-        let running = executions.withLock { Array($0.values) }
+        let running = executions.withLock { $0.values.map(\.execution) }
         for e in running { e.cancel() }
         for e in running { _ = await e.completion() }
         socket.close()
@@ -99,7 +100,7 @@ public final class TaskManagerRunner: Service, @unchecked Sendable {
             // Off the RPC thread: connecting data channels may wait for peers.
             startThread("deploy") { [self] in deploy(d) }
         case let .cancel(jobID, attempt):
-            executions.withLock { $0[Self.key(jobID, attempt)] }?.cancel()
+            executions.withLock { $0[Self.key(jobID, attempt)] }?.execution.cancel()
         case .registered:
             logger.info("TaskManager \(id) registered")
         case .register, .heartbeat, .taskState:
@@ -119,7 +120,7 @@ public final class TaskManagerRunner: Service, @unchecked Sendable {
             try network.connect(to: d.peers.filter { $0.id != id.description })
             let placement = SubtaskPlacement(slotOwners: d.slotOwners, localID: id.description, attempt: d.attempt, network: network)
             let execution = try LocalExecutor(configuration: runtime).deploy(graph, jobID: d.jobID, placement: placement)
-            executions.withLock { $0[Self.key(d.jobID, d.attempt)] = execution }
+            executions.withLock { $0[Self.key(d.jobID, d.attempt)] = (execution, d.attempt) }
             logger.info("Job \(d.jobID) attempt \(d.attempt): \(d.slotOwners.filter { $0 == id.description }.count) slots deployed here")
             Task.detached { [self] in
                 let result = await execution.completion()
@@ -136,14 +137,9 @@ public final class TaskManagerRunner: Service, @unchecked Sendable {
 
     /// Running attempts' metrics, so the JobManager's REST API and Prometheus show remote subtasks.
     private func reportRunning() {
-        let running = executions.withLock { $0 }
-        for (_, e) in running where !e.status.isTerminal {
-            try? send(.taskState(TaskStateReport(jobID: e.jobID, attempt: attemptOf(e), status: .running, failure: nil,
-                                                 metrics: e.subtaskMetrics())))
+        let running = executions.withLock { Array($0.values) }
+        for (e, attempt) in running where !e.status.isTerminal {
+            try? send(.taskState(TaskStateReport(jobID: e.jobID, attempt: attempt, status: .running, failure: nil, metrics: e.subtaskMetrics())))
         }
-    }
-
-    private func attemptOf(_ e: JobExecution) -> Int {
-        executions.withLock { m in m.first { $0.value === e }.map { Int($0.key.split(separator: "#").last!)! } } ?? 0
     }
 }
