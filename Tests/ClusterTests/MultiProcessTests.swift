@@ -196,6 +196,26 @@ struct MultiProcessTests {
         try await replay(taskManagers: 1, slots: 4, parallelism: 4)
     }
 
+    @Test("cancel reaches every TaskManager: CANCELED, all slots free again, and the TaskManagers take the next job")
+    func cancelAcrossTaskManagers() async throws {
+        let cluster = try await MultiProcessCluster()
+        defer { cluster.stop() }
+        for _ in 0..<2 { try await cluster.addTaskManager(slots: 2) }
+        try await cluster.waitUntil("2 TaskManagers", timeout: .seconds(30)) { try await cluster.get("/overview")["slots-total"] as? Int == 4 }
+        let parameters = ["input": golden.appendingPathComponent("chat-d1.jsonl.zst").path, "output": "\(cluster.directory)/out"]
+        let id = try await cluster.submit("clip-detector-replay", parallelism: 4, parameters: parameters)
+        try await cluster.waitUntil("RUNNING") { try await cluster.state(id) == "RUNNING" }
+        #expect(try await cluster.taskManagersRunning(id).count == 2)
+        #expect(try await cluster.get("/overview")["slots-available"] as? Int == 0)
+        try await ClusterClient(rest: RESTClient(baseURL: cluster.restURL, http: cluster.http)).cancel(id)
+        try await cluster.waitUntil("CANCELED", timeout: .seconds(30)) { try await cluster.state(id) == "CANCELED" }
+        try await cluster.waitUntil("slots freed", timeout: .seconds(10)) { try await cluster.get("/overview")["slots-available"] as? Int == 4 }
+        #expect(!FileManager.default.fileExists(atPath: "\(cluster.directory)/out/windows.csv"), "a cancelled run leaves no partial output")
+        let next = try await cluster.submit("clip-detector-replay", parallelism: 2, parameters: parameters)
+        try await cluster.waitUntil("the next job RUNNING") { ["RUNNING", "FINISHED"].contains(try await cluster.state(next)) }
+        try await ClusterClient(rest: RESTClient(baseURL: cluster.restURL, http: cluster.http)).cancel(next)
+    }
+
     @Test("a frozen TaskManager (SIGSTOP) misses its heartbeats: it is dropped and the job restarts and finishes on the others")
     func missedHeartbeats() async throws {
         let cluster = try await MultiProcessCluster(settings: ["heartbeat.timeout": "1500ms"])
