@@ -49,6 +49,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // Twitch's interfaces as a client sees them: OAuth, Helix, IRC chat. Stands on the HTTP connector.
         .target(name: "Twitch", dependencies: [
@@ -58,6 +61,7 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // A faithful Twitch (OAuth, Helix, IRC) that plays a scenario: tests and the demo run against it.
         .target(name: "TwitchFake", dependencies: [
@@ -68,7 +72,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
-        ]),
+        ], exclude: ["README.md"]),
         .target(name: "Jobs", dependencies: ["Dataflow", "FileConnector", "KafkaConnector", "PostgresConnector", "Twitch",
                                              .product(name: "Metrics", package: "swift-metrics")]),
         // The stream monitoring service: Twitch → Redis, Kafka, PostgreSQL.
@@ -85,7 +89,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
-        ], resources: [.copy("Static")]),
+        ], exclude: ["README.md"], resources: [.copy("Static"), .copy("openapi.yaml")]),
         // JobManager, TaskManagers, the Flink-compatible REST API and dashboard, Prometheus metrics.
         .target(name: "Cluster", dependencies: [
             "Dataflow", "Runtime", "HTTPConnector",
@@ -95,7 +99,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ], resources: [.copy("Dashboard")]),
         .executableTarget(name: "DataflowCLI", dependencies: [
-            "Dataflow", "Runtime", "Jobs", "Cluster", "HTTPConnector",
+            "Dataflow", "Runtime", "Jobs", "Cluster", "HTTPConnector", "Observability",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Yams", package: "Yams"),
@@ -111,8 +115,15 @@ let package = Package(
         .testTarget(name: "TwitchTests", dependencies: ["Twitch", "TwitchFake", "HTTPConnector"]),
         .testTarget(name: "StreamMonitorTests", dependencies: [
             "StreamMonitor", "Twitch", "TwitchFake", "KafkaConnector", "PostgresConnector", "RedisConnector"]),
-        .testTarget(name: "ClipsAPITests", dependencies: ["ClipsAPI", "PostgresConnector", "HTTPConnector"]),
+        .testTarget(name: "ClipsAPITests", dependencies: ["ClipsAPI", "PostgresConnector", "HTTPConnector"], exclude: ["Browser"]),
         .testTarget(name: "DeploymentTests", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "ObservabilityTests", dependencies: [
+            "Observability",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .testTarget(name: "ClusterTests", dependencies: ["Dataflow", "Runtime", "Cluster", "Jobs", "HTTPConnector", "FileConnector"],
                     exclude: ["flink-cli-check.sh"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Dataflow", "Runtime"]),
