@@ -23,11 +23,16 @@ final class InputGate<T>: @unchecked Sendable {
         ring = Array(repeating: nil, count: self.capacity)
     }
 
-    /// Puts a batch, waiting while the gate is full. Throws when the job is cancelled.
-    func put(_ batch: ChannelBatch<T>) throws {
+    /// Puts a batch, waiting while the gate is full (booked as the producer's backpressured time). Throws when the
+    /// job is cancelled.
+    func put(_ batch: ChannelBatch<T>, producer account: TaskTimeAccount? = nil) throws {
         condition.lock()
         defer { condition.unlock() }
-        while count >= capacity && !closed { condition.wait() }
+        if count >= capacity && !closed {
+            let start = TaskTimeAccount.now()
+            while count >= capacity && !closed { condition.wait() }
+            account?.addBackPressured(TaskTimeAccount.now() &- start)
+        }
         if closed { throw CancelledError() }
         ring[(head + count) % capacity] = batch
         count += 1
@@ -35,14 +40,19 @@ final class InputGate<T>: @unchecked Sendable {
     }
 
     /// Takes the next batch, waiting up to `deadline` (nil: forever). Returns nil on timeout or when poked.
-    func take(until deadline: Date?) throws -> ChannelBatch<T>? {
+    /// Time spent waiting is booked as the consumer's idle time.
+    func take(until deadline: Date?, consumer account: TaskTimeAccount? = nil) throws -> ChannelBatch<T>? {
         condition.lock()
         defer { condition.unlock() }
-        while count == 0 && !closed && !poked {
-            if let deadline {
-                if !condition.wait(until: deadline) && count == 0 { return nil }
-            } else {
-                condition.wait()
+        if count == 0 && !closed && !poked {
+            let start = TaskTimeAccount.now()
+            defer { account?.addIdle(TaskTimeAccount.now() &- start) }
+            while count == 0 && !closed && !poked {
+                if let deadline {
+                    if !condition.wait(until: deadline) && count == 0 { return nil }
+                } else {
+                    condition.wait()
+                }
             }
         }
         if closed { throw CancelledError() }
@@ -82,9 +92,11 @@ final class ChannelWriter<T> {
     private var values: [T] = []
     private var timestamps: [Timestamp] = []
     private var controls: [ControlMark] = []
+    /// The producing subtask's time account: a full gate is its backpressure.
+    private let account: TaskTimeAccount?
 
-    init(gate: InputGate<T>, channel: Int, bufferSize: Int) {
-        self.gate = gate; self.channel = channel; self.bufferSize = bufferSize
+    init(gate: InputGate<T>, channel: Int, bufferSize: Int, account: TaskTimeAccount? = nil) {
+        self.gate = gate; self.channel = channel; self.bufferSize = bufferSize; self.account = account
         values.reserveCapacity(bufferSize)
         timestamps.reserveCapacity(bufferSize)
     }
@@ -126,7 +138,7 @@ final class ChannelWriter<T> {
         timestamps = []
         timestamps.reserveCapacity(bufferSize)
         controls = []
-        try gate.put(batch)
+        try gate.put(batch, producer: account)
     }
 }
 

@@ -102,16 +102,19 @@ struct PartitionerConstructor: ExchangeSpecVisitor {
     let channelOffset: Int
     let bufferSize: Int
     let maxParallelism: Int
+    /// The producer subtask's time account (backpressure is booked there).
+    var account: TaskTimeAccount? = nil
 
     private func writers<D>(_: D.Type) -> [ChannelWriter<D>] {
-        gates.map { ChannelWriter(gate: $0 as! InputGate<D>, channel: channelOffset + producerSubtask, bufferSize: bufferSize) }
+        gates.map { ChannelWriter(gate: $0 as! InputGate<D>, channel: channelOffset + producerSubtask, bufferSize: bufferSize,
+                                  account: account) }
     }
 
     func passThrough<T>(_ spec: PassThroughExchange<T>) throws -> (AnyObject, Flushable) {
         switch strategy {
         case .forward:
             let w = ChannelWriter(gate: gates[producerSubtask] as! InputGate<T>, channel: channelOffset + producerSubtask,
-                                  bufferSize: bufferSize)
+                                  bufferSize: bufferSize, account: account)
             let p = ForwardPartitioner(writer: w)
             return (p, p)
         default:
