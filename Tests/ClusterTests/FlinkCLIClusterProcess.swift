@@ -13,8 +13,8 @@ final class ClusterProcess: @unchecked Sendable {
     let restPort: Int
     let address: String
     var restURL: String { "http://\(address)" }
-    private let cluster: Process
-    private let writer: Process
+    private let cluster: Foundation.Process
+    private let writer: Foundation.Process
     let http: HTTPClient
 
     static let jobName = "chat-stream"
@@ -34,7 +34,7 @@ final class ClusterProcess: @unchecked Sendable {
             """
         try jobs.write(toFile: directory + "/jobs.yaml", atomically: true, encoding: .utf8)
         // Chat for as long as someone reads the pipe: 1000 messages of event time every 0.2 s.
-        let writer = Process()
+        let writer = Foundation.Process()
         writer.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         writer.arguments = ["python3", "-c", """
             import json, sys, time
@@ -54,7 +54,7 @@ final class ClusterProcess: @unchecked Sendable {
         try writer.run()
 
         let restPort = try freePort(), promPort = try freePort()
-        let cluster = Process()
+        let cluster = Foundation.Process()
         cluster.executableURL = URL(fileURLWithPath: try dataflowBinary())
         cluster.arguments = ["cluster", "--jobs", directory + "/jobs.yaml", "-D", "rest.port=\(restPort)",
                              "-D", "metrics.reporter.prom.port=\(promPort)"]
@@ -77,7 +77,7 @@ final class ClusterProcess: @unchecked Sendable {
         return process
     }
 
-    private init(directory: String, restPort: Int, cluster: Process, writer: Process) throws {
+    private init(directory: String, restPort: Int, cluster: Foundation.Process, writer: Foundation.Process) throws {
         self.directory = directory
         self.restPort = restPort
         address = "127.0.0.1:\(restPort)"
@@ -148,7 +148,7 @@ func runProgram(_ executable: String, _ arguments: [String], environment: [Strin
     try await withCheckedThrowingContinuation { continuation in
         Thread {
             do {
-                let p = Process()
+                let p = Foundation.Process()
                 p.executableURL = URL(fileURLWithPath: executable)
                 p.arguments = arguments
                 p.currentDirectoryURL = directory
