@@ -42,6 +42,23 @@ struct TaskTimeTests {
         #expect(total >= result.durationMillis / 2, "consumer accounted \(total) ms of a \(result.durationMillis) ms job")
     }
 
+    @Test("a long wait on a stalled consumer shows as backpressure while it lasts")
+    func stalledConsumer() async throws {
+        // The sink stalls for 2 s on its first record; the source fills the gate and waits behind it.
+        let job = try Job("stall") {
+            Source("src", GeneratorSource(count: 50_000) { Ev(key: "k\($0 % 5)", ts: Int64($0)) })
+            KeyBy(\Ev.key).process("where") { WhereAmI() }
+            Sink("stalling", StallOnceSink())
+        }
+        let execution = try LocalExecutor().submit(job, parallelism: 1)
+        try await Task.sleep(for: .milliseconds(1200))
+        let during = Self.times(execution, head: "src")
+        execution.cancel()
+        _ = await execution.completion()
+        // ≥ 0.5 s of the ~1.2 s so far, booked before the stall is over (the sink's first sleep lasts 2 s).
+        #expect(during.backPressured >= 500, "source backpressured \(during.backPressured) ms while the sink stalls")
+    }
+
     @Test("a task waiting for input books idle time, not busy time")
     func idle() async throws {
         let job = try Job("idle") {
@@ -73,6 +90,18 @@ struct TaskTimeTests {
         for m in execution.subtaskMetrics() {
             let isHead = m.stage == "src" || m.stage == "where"
             #expect((m.values[TaskTimeMetrics.busyNanos] != nil) == isHead, "\(m.stage)")
+        }
+    }
+}
+
+/// Sleeps 2 s on its first record, then takes the rest at full speed.
+final class StallOnceSink: SinkConnector, @unchecked Sendable {
+    var description: String { "stall-once" }
+    func createWriter(subtask: Int, parallelism: Int) throws -> any SinkWriter<String> { W() }
+    final class W: SinkWriter {
+        var stalled = false
+        func write(_ value: String, timestamp: Timestamp) throws {
+            if !stalled { stalled = true; usleep(2_000_000) }
         }
     }
 }

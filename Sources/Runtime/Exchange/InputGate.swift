@@ -29,9 +29,15 @@ final class InputGate<T>: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         if count >= capacity && !closed {
-            let start = TaskTimeAccount.now()
-            while count >= capacity && !closed { condition.wait() }
-            account?.addBackPressured(TaskTimeAccount.now() &- start)
+            // Booked in slices of at most 100 ms, so a producer stuck behind a stalled consumer shows as
+            // backpressured while it waits, not only once the wait is over.
+            var start = TaskTimeAccount.now()
+            while count >= capacity && !closed {
+                _ = condition.wait(until: Date(timeIntervalSinceNow: 0.1))
+                let now = TaskTimeAccount.now()
+                account?.addBackPressured(now &- start)
+                start = now
+            }
         }
         if closed { throw CancelledError() }
         ring[(head + count) % capacity] = batch
