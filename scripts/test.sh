@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/install-browser.sh          # headless Chromium + selenium for the web-page tests
+scripts/install-flink-cli.sh        # the real Flink 2.3 CLI (PyPI apache-flink) + Java 17 for the compatibility test
 [ -f ../shared/golden/chat-d1.jsonl.zst ] || { echo "missing ../shared/golden/chat-d1.jsonl.zst (the shared folder beside the clone)" >&2; exit 1; }
 # The connector tests talk to real servers on loopback: PostgreSQL, Redis and a Kafka-compatible broker (Tansu).
 scripts/servers.sh start

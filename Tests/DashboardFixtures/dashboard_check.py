@@ -175,6 +175,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--url", help="dashboard base URL of a running JobManager (default: start the mock)")
     ap.add_argument("--shots", default="/tmp/dashboard-shots")
+    ap.add_argument("--job", help="with --url: the running job to open and cancel (default: the first running one)")
     a = ap.parse_args()
     global SHOTS
     SHOTS = a.shots
@@ -224,10 +225,14 @@ def main():
 
         # ---------------------------------------------------------------- Dataflow-style job (HASH + FORWARD)
         df = next((j for j in running if j["name"] == "clip-detector-replay"), None)
+        if a.url and a.job:
+            df = None
+            check(f"REST: job {a.job} is running", any(j["name"] == a.job for j in running))
+            running = [j for j in running if j["name"] == a.job] or running
         if df or (a.url and running):
             target = df or running[0]
             jid = open_job(d, base, target["name"])
-            graph_checks(d, base, target["jid"], target["name"], ["HASH", "FORWARD"] if df else [])
+            graph_checks(d, base, target["jid"], target["name"], ["HASH", "FORWARD"] if df else (["HASH"] if a.job else []))
             # A records counter moves between polls.
             nodes = d.find_elements(By.CSS_SELECTOR, "svg.graph-svg g.node")
             src = next((n for n in nodes if n.find_element(By.CSS_SELECTOR, ".node-title").text.startswith("Source")), nodes[0])
@@ -250,6 +255,13 @@ def main():
                 check("watermarks: Long.MIN_VALUE shown as 'no watermark'/idle", "no watermark" in wm_text or "idle" in wm_text)
             if any(w > 0 for w in wms):
                 check("watermarks: event-time watermarks shown", "wm " in wm_text)
+            if a.url:
+                # Busy and backpressure per vertex come from the runtime's task time (REST backpressure endpoint).
+                vx = wait(d, lambda drv: (lambda t: t if "%" in t else None)(drv.find_element(By.CSS_SELECTOR, ".vertices").text), 12)
+                check("vertices: busy/backpressure shares shown", vx, (vx or d.find_element(By.CSS_SELECTOR, ".vertices").text)[:160].replace("\n", " | "))
+                bp = rest(base, f"jobs/{target['jid']}/vertices/{vid}/backpressure")
+                check("REST: backpressure has a level and per-subtask ratios", bp.get("backpressureLevel") in ("ok", "low", "high")
+                      and bp.get("subtasks"), json.dumps(bp)[:160])
             sub = d.find_element(By.ID, "subtasks").text
             check("subtasks: TaskManager of each subtask shown", "RUNS ON" in sub.upper() and len(
                 d.find_elements(By.CSS_SELECTOR, "#subtasks tbody tr a[href*='taskmanagers']")) >= 1, sub[:120].replace("\n", " | "))

@@ -99,12 +99,18 @@ public struct JobMetrics: Sendable {
 
     // MARK: Operators
 
-    /// An operator instance's metrics: the runtime's (user counters included) plus `numRecordsOut`.
+    /// An operator instance's metrics: the runtime's (user counters included) plus `numRecordsOut`; the task-scope
+    /// values the runtime keeps in a head operator's group (busy/idle/backpressured time) are the task's, not its.
     public func operatorValues(node: Int, subtask: Int) -> [String: Int64] {
-        var values = raw[node][subtask]
+        var values = raw[node][subtask].filter { !TaskTimeMetrics.isTaskScope($0.key) }
         values["numRecordsOut"] = recordsOut[node][subtask]
         if values["numRecordsIn"] == nil { values["numRecordsIn"] = 0 }
         return values
+    }
+
+    /// The histograms an operator instance records (`twitch_api_latency`, `asyncCallLatencyMs`).
+    public func histograms(node: Int, subtask: Int) -> [String: HistogramStatistics] {
+        HistogramNames.histograms(in: raw[node][subtask])
     }
 
     // MARK: Tasks (vertices)
@@ -135,7 +141,40 @@ public struct JobMetrics: Sendable {
             "numRecordsOutPerSecond": rates[RateKey(scope: .task(vertex), subtask: subtask, metric: "numRecordsOut")] ?? 0,
         ]
         if let wm = inputWatermark(vertex: vertex, subtask: subtask) { values["currentInputWatermark"] = Double(wm) }
+        let time = taskTime(vertex: vertex, subtask: subtask)
+        values["accumulateBusyTimeMs"] = Double(time.busyMillis)
+        values["accumulateIdleTimeMs"] = Double(time.idleMillis)
+        values["accumulateBackPressuredTimeMs"] = Double(time.backPressuredMillis)
+        let perSecond = taskTimePerSecond(vertex: vertex, subtask: subtask)
+        values["busyTimeMsPerSecond"] = perSecond.busy
+        values["idleTimeMsPerSecond"] = perSecond.idle
+        values["backPressuredTimeMsPerSecond"] = perSecond.backPressured
+        // Flink's gauge: whether the task's output is blocked right now; we read it off the recent ratio.
+        values["isBackPressured"] = perSecond.backPressured > 100 ? 1 : 0
         return values
+    }
+
+    /// Where a subtask's thread spent its time since it started (milliseconds).
+    public struct TaskTime: Sendable, Equatable {
+        public var busyMillis: Int64, idleMillis: Int64, backPressuredMillis: Int64
+    }
+
+    public func taskTime(vertex: Int, subtask: Int) -> TaskTime {
+        let head = raw[graph.vertices[vertex].head][subtask]
+        return TaskTime(busyMillis: (head[TaskTimeMetrics.busyNanos] ?? 0) / 1_000_000,
+                        idleMillis: (head[TaskTimeMetrics.idleNanos] ?? 0) / 1_000_000,
+                        backPressuredMillis: (head[TaskTimeMetrics.backPressuredNanos] ?? 0) / 1_000_000)
+    }
+
+    /// Flink's `busyTimeMsPerSecond`, `idleTimeMsPerSecond`, `backPressuredTimeMsPerSecond` over the last seconds,
+    /// each capped at 1000 and scaled so the three add up to at most 1000 (sampling jitter aside).
+    public func taskTimePerSecond(vertex: Int, subtask: Int) -> (busy: Double, idle: Double, backPressured: Double) {
+        func rate(_ metric: String) -> Double { rates[RateKey(scope: .task(vertex), subtask: subtask, metric: metric)] ?? 0 }
+        let busy = rate(TaskTimeMetrics.busyNanos) / 1e6, idle = rate(TaskTimeMetrics.idleNanos) / 1e6
+        let bp = rate(TaskTimeMetrics.backPressuredNanos) / 1e6
+        let total = busy + idle + bp
+        let scale = total > 1000 ? 1000 / total : 1
+        return (busy * scale, idle * scale, bp * scale)
     }
 
     /// Operator-scope metrics of one subtask, with rates.
@@ -154,6 +193,9 @@ public struct JobMetrics: Sendable {
             for i in 0..<vertex.parallelism {
                 out[RateKey(scope: .task(v), subtask: i, metric: "numRecordsIn")] = taskRecordsIn(vertex: v, subtask: i)
                 out[RateKey(scope: .task(v), subtask: i, metric: "numRecordsOut")] = taskRecordsOut(vertex: v, subtask: i)
+                for metric in TaskTimeMetrics.all {
+                    out[RateKey(scope: .task(v), subtask: i, metric: metric)] = raw[vertex.head][i][metric] ?? 0
+                }
                 for node in vertex.nodes {
                     let values = operatorValues(node: node, subtask: i)
                     out[RateKey(scope: .operator(node), subtask: i, metric: "numRecordsIn")] = values["numRecordsIn"] ?? 0

@@ -1,14 +1,20 @@
+import Dataflow
+
 /// One metric family of the Prometheus text format (version 0.0.4): a name, its HELP and TYPE, and its samples.
 public struct PrometheusFamily: Sendable, Equatable {
     public struct Sample: Sendable, Equatable {
         public let labels: [(name: String, value: String)]
         public let value: Double
-        public init(labels: [(name: String, value: String)], value: Double) {
+        /// Appended to the family's name on this sample's line (a summary's `_count`).
+        public let nameSuffix: String
+        public init(labels: [(name: String, value: String)], value: Double, nameSuffix: String = "") {
             self.labels = labels
             self.value = value
+            self.nameSuffix = nameSuffix
         }
         public static func == (a: Sample, b: Sample) -> Bool {
-            a.value == b.value && a.labels.map(\.name) == b.labels.map(\.name) && a.labels.map(\.value) == b.labels.map(\.value)
+            a.value == b.value && a.nameSuffix == b.nameSuffix && a.labels.map(\.name) == b.labels.map(\.name)
+                && a.labels.map(\.value) == b.labels.map(\.value)
         }
     }
     public let name: String
@@ -41,7 +47,7 @@ public enum PrometheusText {
         for f in families where !f.samples.isEmpty {
             out += "# HELP \(f.name) \(escapeHelp(f.help))\n# TYPE \(f.name) \(f.type)\n"
             for s in f.samples {
-                out += f.name
+                out += f.name + s.nameSuffix
                 if !s.labels.isEmpty {
                     out += "{"
                     out += s.labels.map { "\($0.name)=\"\(escapeLabel($0.value))\"" }.joined(separator: ",")
@@ -88,6 +94,25 @@ struct PrometheusFamilies {
             families.append(PrometheusFamily(name: name, help: "\(short) (scope: \(helpScope))", type: "gauge", samples: [sample]))
         }
     }
+
+    /// Adds a histogram as Flink's reporter exports it: a summary with `_count` and one sample per quantile.
+    mutating func addSummary(scope: String, metric: String, labels: [(String, String)], statistics: HistogramStatistics) {
+        let name = PrometheusText.sanitize("flink_\(scope)_\(metric)")
+        let clean = labels.map { ($0.0, PrometheusText.sanitize($0.1)) }
+        var samples = [PrometheusFamily.Sample(labels: clean, value: Double(statistics.count), nameSuffix: "_count")]
+        for q in PrometheusFamilies.summaryQuantiles {
+            samples.append(PrometheusFamily.Sample(labels: clean + [("quantile", "\(q)")], value: statistics.quantiles[q] ?? 0))
+        }
+        if let i = index[name] {
+            families[i].samples += samples
+        } else {
+            index[name] = families.count
+            families.append(PrometheusFamily(name: name, help: "\(metric) (scope: \(scope))", type: "summary", samples: samples))
+        }
+    }
+
+    /// The quantiles Flink's Prometheus reporter exports for a histogram.
+    static let summaryQuantiles: [Double] = [0.5, 0.75, 0.95, 0.98, 0.99, 0.999]
 
     var all: [PrometheusFamily] { families }
 }

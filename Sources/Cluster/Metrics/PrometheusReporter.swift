@@ -60,8 +60,13 @@ public struct PrometheusReporter: Sendable {
                     // The chain's head shares the task's id, as in Flink; the others get ids derived from their names.
                     let operatorID = node == vertex.head ? vertex.id.raw : HexID.derived(from: graph.jobName + "/" + graph.node(node).name)
                     let labels = taskLabels + [("operator_id", operatorID.description), ("operator_name", OperatorName.of(graph.node(node)))]
-                    for (metric, value) in job.metrics.operatorMetricValues(node: node, subtask: i).sorted(by: { $0.key < $1.key }) {
+                    let histograms = job.metrics.histograms(node: node, subtask: i)
+                    for (metric, value) in job.metrics.operatorMetricValues(node: node, subtask: i).sorted(by: { $0.key < $1.key })
+                    where !HistogramNames.isPart(metric, of: histograms.keys) {
                         out.add(scope: "taskmanager_job_task_operator", metric: metric, labels: labels, value: value)
+                    }
+                    for (metric, statistics) in histograms.sorted(by: { $0.key < $1.key }) {
+                        out.addSummary(scope: "taskmanager_job_task_operator", metric: metric, labels: labels, statistics: statistics)
                     }
                 }
             }

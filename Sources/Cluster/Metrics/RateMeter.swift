@@ -1,4 +1,5 @@
 import Dataflow
+import Runtime
 import Synchronization
 
 /// Per-second rates of counters over a sliding time span, as Flink's `MeterView` (60 s by default): keeps one
@@ -8,11 +9,13 @@ public final class RateMeter: Sendable {
     private struct Sample { let time: Int64; let values: [RateKey: Int64] }
     private let span: Int64
     private let spacing: Int64
+    private let shortSpan: Int64
     private let history = Mutex<[JobID: [Sample]]>([:])
 
-    public init(spanMillis: Int64 = 60_000, spacingMillis: Int64 = 1000) {
+    public init(spanMillis: Int64 = 60_000, spacingMillis: Int64 = 1000, shortSpanMillis: Int64 = 5000) {
         span = spanMillis
         spacing = spacingMillis
+        shortSpan = shortSpanMillis
     }
 
     /// Records the current values (when a second has passed since the last sample) and returns the rates.
@@ -30,9 +33,15 @@ public final class RateMeter: Sendable {
                 let seconds = Double(now - since) / 1000
                 return values.mapValues { Double($0) / seconds }
             }
-            let seconds = Double(now - oldest.time) / 1000
+            // Time shares (busy, idle, backpressured) follow the last few seconds, as Flink's timer gauges do, so a
+            // dashboard sees backpressure come and go; record rates average over the whole span like MeterView.
+            let recent = samples.first { now - $0.time <= shortSpan && now - $0.time >= spacing } ?? oldest
             var rates: [RateKey: Double] = [:]
-            for (key, value) in values { rates[key] = max(0, Double(value - (oldest.values[key] ?? 0)) / seconds) }
+            for (key, value) in values {
+                let base = TaskTimeMetrics.isTaskScope(key.metric) ? recent : oldest
+                let seconds = Double(now - base.time) / 1000
+                rates[key] = max(0, Double(value - (base.values[key] ?? 0)) / seconds)
+            }
             return rates
         }
     }

@@ -21,7 +21,20 @@ public final class Gauge: Sendable {
 /// plus whatever the user function registers (`anomalies_detected`).
 public final class MetricGroup: @unchecked Sendable {
     private let lock = Mutex<([String: Counter], [String: Gauge])>(([:], [:]))
+    private let histogramsByName = Mutex<[String: Histogram]>([:])
     public init() {}
+
+    /// A latency (or size) distribution; see `Histogram` for recording from async functions.
+    public func histogram(_ name: String) -> Histogram {
+        histogramsByName.withLock { all in
+            if let h = all[name] { return h }
+            let h = Histogram(); all[name] = h; return h
+        }
+    }
+    /// Every histogram's statistics at this moment.
+    public func histogramSnapshot() -> [String: HistogramStatistics] {
+        histogramsByName.withLock { $0 }.mapValues { $0.statistics() }
+    }
 
     public func counter(_ name: String) -> Counter {
         lock.withLock { state in
@@ -35,13 +48,18 @@ public final class MetricGroup: @unchecked Sendable {
             let g = Gauge(initial); state.1[name] = g; return g
         }
     }
-    /// A point-in-time copy of every metric, counters and gauges alike.
+    /// A point-in-time copy of every metric, counters and gauges alike; histograms as their flat statistics
+    /// (`name_count`, `name_p99`, …, rounded to whole units).
     public func snapshot() -> [String: Int64] {
-        lock.withLock { state in
+        var out = lock.withLock { state in
             var out: [String: Int64] = [:]
             for (k, c) in state.0 { out[k] = Int64(c.count) }
             for (k, g) in state.1 { out[k] = g.current }
             return out
         }
+        for (name, stats) in histogramSnapshot() {
+            for (k, v) in stats.flattened(name) { out[k] = Int64(v.rounded()) }
+        }
+        return out
     }
 }

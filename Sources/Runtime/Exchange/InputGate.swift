@@ -7,7 +7,8 @@ import Foundation
 /// credits mirroring the free slots here.
 /// Where a channel writer hands its full buffers: an input gate in this process, or a network channel to another.
 class BatchConsumer<T>: @unchecked Sendable {
-    func put(_ batch: ChannelBatch<T>) throws { fatalError("abstract") }
+    /// Hands over a full buffer; time spent waiting (for room or for credit) is the producer's backpressure.
+    func put(_ batch: ChannelBatch<T>, producer account: TaskTimeAccount? = nil) throws { fatalError("abstract") }
 }
 
 final class InputGate<T>: BatchConsumer<T>, @unchecked Sendable {
@@ -52,11 +53,22 @@ final class InputGate<T>: BatchConsumer<T>, @unchecked Sendable {
         return true
     }
 
-    /// Puts a batch, waiting while the gate is full. Throws when the job is cancelled.
-    override func put(_ batch: ChannelBatch<T>) throws {
+    /// Puts a batch, waiting while the gate is full (booked as the producer's backpressured time). Throws when the
+    /// job is cancelled.
+    override func put(_ batch: ChannelBatch<T>, producer account: TaskTimeAccount? = nil) throws {
         condition.lock()
         defer { condition.unlock() }
-        while count >= capacity && !closed { condition.wait() }
+        if count >= capacity && !closed {
+            // Booked in slices of at most 100 ms, so a producer stuck behind a stalled consumer shows as
+            // backpressured while it waits, not only once the wait is over.
+            var start = TaskTimeAccount.now()
+            while count >= capacity && !closed {
+                _ = condition.wait(until: Date(timeIntervalSinceNow: 0.1))
+                let now = TaskTimeAccount.now()
+                account?.addBackPressured(now &- start)
+                start = now
+            }
+        }
         if closed { throw CancelledError() }
         ring[(head + count) % ring.count] = batch
         count += 1
@@ -64,20 +76,25 @@ final class InputGate<T>: BatchConsumer<T>, @unchecked Sendable {
     }
 
     /// Takes the next batch, waiting up to `deadline` (nil: forever). Returns nil on timeout or when poked.
-    func take(until deadline: Date?) throws -> ChannelBatch<T>? {
-        guard let batch = try takeLocked(until: deadline) else { return nil }
+    /// Time spent waiting is booked as the consumer's idle time.
+    func take(until deadline: Date?, consumer account: TaskTimeAccount? = nil) throws -> ChannelBatch<T>? {
+        guard let batch = try takeLocked(until: deadline, consumer: account) else { return nil }
         onTaken[batch.channel]?()
         return batch
     }
 
-    private func takeLocked(until deadline: Date?) throws -> ChannelBatch<T>? {
+    private func takeLocked(until deadline: Date?, consumer account: TaskTimeAccount?) throws -> ChannelBatch<T>? {
         condition.lock()
         defer { condition.unlock() }
-        while count == 0 && !closed && !poked {
-            if let deadline {
-                if !condition.wait(until: deadline) && count == 0 { return nil }
-            } else {
-                condition.wait()
+        if count == 0 && !closed && !poked {
+            let start = TaskTimeAccount.now()
+            defer { account?.addIdle(TaskTimeAccount.now() &- start) }
+            while count == 0 && !closed && !poked {
+                if let deadline {
+                    if !condition.wait(until: deadline) && count == 0 { return nil }
+                } else {
+                    condition.wait()
+                }
             }
         }
         if closed { throw CancelledError() }
@@ -117,9 +134,11 @@ final class ChannelWriter<T> {
     private var values: [T] = []
     private var timestamps: [Timestamp] = []
     private var controls: [ControlMark] = []
+    /// The producing subtask's time account: a full gate is its backpressure.
+    private let account: TaskTimeAccount?
 
-    init(gate: BatchConsumer<T>, channel: Int, bufferSize: Int) {
-        self.gate = gate; self.channel = channel; self.bufferSize = bufferSize
+    init(gate: BatchConsumer<T>, channel: Int, bufferSize: Int, account: TaskTimeAccount? = nil) {
+        self.gate = gate; self.channel = channel; self.bufferSize = bufferSize; self.account = account
         values.reserveCapacity(bufferSize)
         timestamps.reserveCapacity(bufferSize)
     }
@@ -161,7 +180,7 @@ final class ChannelWriter<T> {
         timestamps = []
         timestamps.reserveCapacity(bufferSize)
         controls = []
-        try gate.put(batch)
+        try gate.put(batch, producer: account)
     }
 }
 

@@ -285,6 +285,7 @@ public final class LocalExecutor: Sendable {
                 }
                 var constructed: [Int: ConstructedOperator] = [:]
                 var flushables: [Flushable] = []
+                let timeAccount = TaskTimeAccount(metrics: execution.metrics(node: vertex.head, subtask: i))
                 for nodeID in vertex.nodes.reversed() {
                     let node = graph.node(nodeID)
                     var outputs: [String?: [AnyObject]] = [:]
@@ -294,7 +295,7 @@ public final class LocalExecutor: Sendable {
                     for (k, e) in graph.edges.enumerated() where e.producerNode == nodeID {
                         var builder = PartitionerConstructor(strategy: e.strategy, producerSubtask: i, gates: gates[e.consumerVertex],
                                                              channelOffset: channelOffset[k], bufferSize: configuration.bufferSize,
-                                                             maxParallelism: graph.maxParallelism)
+                                                             maxParallelism: graph.maxParallelism, account: timeAccount)
                         if let placement, let network = placement.network {
                             builder.remote = .init(network: network, channel: { j in
                                 (ChannelKey(jobID: jobID, attempt: attempt, edge: k, producer: i, consumer: j), placement.owner(of: j))
@@ -314,7 +315,7 @@ public final class LocalExecutor: Sendable {
                     ? makeGateDriver(for: graph.node(vertex.head).spec, gate: gates[v][i]!, head: head.input!) : nil
                 runners.append(SubtaskRunner(vertex: v, subtask: i, name: graph.name(of: v), operators: vertex.nodes.map { constructed[$0]! },
                                              flushables: flushables, input: input, processingTime: pts, mailbox: mailbox,
-                                             configuration: configuration, execution: execution))
+                                             configuration: configuration, execution: execution, timeAccount: timeAccount))
             }
         }
         let closers: [() -> Void] = gates.flatMap { $0 }.compactMap { $0 }.map { gate in { (gate as! GateClosing).closeGate() } }

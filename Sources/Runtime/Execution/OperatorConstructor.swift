@@ -112,16 +112,19 @@ struct PartitionerConstructor: ExchangeSpecVisitor {
         let isCancelled: () -> Bool
     }
 
+    /// The producer subtask's time account (backpressure is booked there).
+    var account: TaskTimeAccount? = nil
+
     private func writer<D>(_: D.Type, consumer: Int) throws -> ChannelWriter<D> {
         let channel = channelOffset + producerSubtask
         if let gate = gates[consumer] {
-            return ChannelWriter(gate: gate as! InputGate<D>, channel: channel, bufferSize: bufferSize)
+            return ChannelWriter(gate: gate as! InputGate<D>, channel: channel, bufferSize: bufferSize, account: account)
         }
         guard let remote else { throw JobDefinitionError("consumer subtask \(consumer) has neither a local gate nor a network channel") }
         guard let codec = WireCodec<D>() else { throw JobDefinitionError(WireCodecCheck.missing(D.self)) }
         let (key, peer) = remote.channel(consumer)
         let sender = RemoteChannelSender(network: remote.network, key: key, peer: peer, codec: codec, isCancelled: remote.isCancelled)
-        return ChannelWriter(gate: sender, channel: channel, bufferSize: bufferSize)
+        return ChannelWriter(gate: sender, channel: channel, bufferSize: bufferSize, account: account)
     }
 
     private func writers<D>(_: D.Type) throws -> [ChannelWriter<D>] {

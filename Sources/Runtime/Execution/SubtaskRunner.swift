@@ -37,7 +37,7 @@ final class GateDriver<T>: InputDriving {
         while !valve.allEnded {
             var deadline = lastFlush + runner.bufferTimeout
             if let t = runner.processingTime.nextTime { deadline = min(deadline, t) }
-            if let batch = try gate.take(until: Date(timeIntervalSince1970: Double(deadline) / 1000)) {
+            if let batch = try gate.take(until: Date(timeIntervalSince1970: Double(deadline) / 1000), consumer: runner.timeAccount) {
                 let ch = batch.channel
                 var c = 0
                 let controls = batch.controls
@@ -56,6 +56,7 @@ final class GateDriver<T>: InputDriving {
                 try runner.flushOutputs()
                 lastFlush = now
             }
+            runner.timeAccount.mark()
         }
         try head.finish()
         try runner.flushOutputs()
@@ -77,9 +78,13 @@ final class SubtaskRunner: @unchecked Sendable {
     let idlePollMillis: Int64
     /// Strong: a subtask still unwinding after a cancel keeps its job alive; the job drops its runners at the end.
     let execution: JobExecution
+    /// Busy, idle and backpressured time of this subtask's thread (Flink's task time metrics).
+    let timeAccount: TaskTimeAccount
 
     init(vertex: Int, subtask: Int, name: String, operators: [ConstructedOperator], flushables: [Flushable], input: InputDriving?,
-         processingTime: ProcessingTimeService, mailbox: Mailbox, configuration: DataflowConfiguration, execution: JobExecution) {
+         processingTime: ProcessingTimeService, mailbox: Mailbox, configuration: DataflowConfiguration, execution: JobExecution,
+         timeAccount: TaskTimeAccount) {
+        self.timeAccount = timeAccount
         self.mailbox = mailbox
         self.vertex = vertex; self.subtask = subtask; self.name = name; self.operators = operators
         self.flushables = flushables; self.input = input; self.processingTime = processingTime
@@ -101,11 +106,13 @@ final class SubtaskRunner: @unchecked Sendable {
         do {
             // Open consumers before producers, so nothing is emitted into an unopened operator.
             for op in operators.reversed() { try op.open(); opened += 1 }
+            timeAccount.restart()
             if let source = operators.first?.source {
                 try runSource(source)
             } else if let input {
                 try input.run(self)
             }
+            timeAccount.mark()
             for op in operators { try op.close() }
             for op in operators { op.publish() }
             execution.subtaskFinished(self)
@@ -134,13 +141,19 @@ final class SubtaskRunner: @unchecked Sendable {
                 lastFlush = now
                 var wait = idlePollMillis
                 if let t = processingTime.nextTime { wait = max(0, min(wait, t - now)) }
-                if wait > 0 { try mailbox.waitAndRun(timeout: Double(wait) / 1000) }
+                if wait > 0 {
+                    // A source with nothing to read is idle, as Flink counts a source waiting for its split.
+                    let start = TaskTimeAccount.now()
+                    try mailbox.waitAndRun(timeout: Double(wait) / 1000)
+                    timeAccount.addIdle(TaskTimeAccount.now() &- start)
+                }
             case .more:
                 if now - lastFlush >= bufferTimeout {
                     try flushOutputs()
                     lastFlush = now
                 }
             }
+            timeAccount.mark()
         }
         throw CancelledError()
     }

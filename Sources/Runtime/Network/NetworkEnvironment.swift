@@ -230,8 +230,11 @@ final class RemoteChannelSender<T>: BatchConsumer<T>, @unchecked Sendable {
         self.network = network; self.key = key; self.peer = peer; self.codec = codec; self.isCancelled = isCancelled
     }
 
-    override func put(_ batch: ChannelBatch<T>) throws {
+    override func put(_ batch: ChannelBatch<T>, producer account: TaskTimeAccount? = nil) throws {
+        // Waiting for the consumer's credit is this producer's backpressure, as a full local gate is.
+        let start = TaskTimeAccount.now()
         try network.acquireCredit(key, peer: peer, isCancelled: isCancelled)
+        account?.addBackPressured(TaskTimeAccount.now() &- start)
         var w = WireWriter(capacity: 64 + batch.timestamps.count * 48)
         key.encode(to: &w)
         BatchEncoding.encode(batch, codec: codec, into: &w)

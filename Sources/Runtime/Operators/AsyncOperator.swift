@@ -27,6 +27,9 @@ final class AsyncOperator<F: AsyncFunction>: StreamOperator {
     private var tasks: [Int: Task<Void, Never>] = [:]
     private var retries = Counter(), timeouts = Counter(), failures = Counter()
     private var inFlightGauge = Gauge()
+    private var metrics = MetricGroup()
+    /// Every call's latency, retries included (ms).
+    private var latency = Histogram()
 
     init(_ spec: AsyncSpec<F>, output: Output<Result>) {
         self.spec = spec
@@ -40,6 +43,8 @@ final class AsyncOperator<F: AsyncFunction>: StreamOperator {
         timeouts = context.metrics.counter("numAsyncTimeouts")
         failures = context.metrics.counter("numAsyncFailures")
         inFlightGauge = context.metrics.gauge("asyncInFlight")
+        metrics = context.metrics
+        latency = context.metrics.histogram("asyncCallLatencyMs")
     }
 
     func process(_ value: F.Input, timestamp: Timestamp) throws {
@@ -52,9 +57,13 @@ final class AsyncOperator<F: AsyncFunction>: StreamOperator {
         let call = Unchecked((spec.function, value, spec.retry, spec.timeoutMillis))
         let mailbox = self.mailbox
         let me = Unchecked(self)
+        let metrics = self.metrics
         tasks[id] = Task {
             let (f, input, retry, timeout) = call.value
-            let done = await AsyncCall.run(f, input, retry: retry, timeoutMillis: timeout)
+            // The function can reach its operator's metrics (histograms) through `OperatorMetrics.current`.
+            let done = await OperatorMetrics.$current.withValue(metrics) {
+                await AsyncCall.run(f, input, retry: retry, timeoutMillis: timeout)
+            }
             mailbox.post { try me.value.complete(id, done) }
         }
     }
@@ -67,6 +76,7 @@ final class AsyncOperator<F: AsyncFunction>: StreamOperator {
         if done.attempts > 1 { retries.add(done.attempts - 1) }
         if done.timedOut { timeouts.increment() }
         if case .failure = done.outcome { failures.increment() }
+        latency.update(done.latencyMillis)
         queue[i].result = AsyncResult(input: done.input, outcome: done.outcome, attempts: done.attempts, latencyMillis: done.latencyMillis)
         try drain()
     }

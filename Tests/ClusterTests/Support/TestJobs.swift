@@ -41,6 +41,38 @@ enum TestJobs {
         }
     }
 
+    /// A sink that takes 1 ms per 20 records: far slower than the generator, so the upstream task is backpressured.
+    struct SlowSink: SinkConnector {
+        var description: String { "slow" }
+        func createWriter(subtask: Int, parallelism: Int) throws -> any SinkWriter<String> { Writer() }
+        final class Writer: SinkWriter {
+            var n = 0
+            func write(_ value: String, timestamp: Timestamp) throws { n += 1; if n % 20 == 0 { usleep(1000) } }
+        }
+    }
+
+    /// Endless generated records through an async call (recording a `lookup_latency` histogram) into a slow sink
+    /// behind a keyed exchange: a backpressured source task and a busy sink task.
+    static func throttled(name: String) throws -> Job {
+        try Job(name) {
+            Source("numbers", GeneratorSource(count: nil) { $0 })
+            AsyncMap("lookup", AsyncClosure { (i: Int) async throws -> Int in
+                OperatorMetrics.current?.histogram("lookup_latency").update(Int64(i % 10))
+                return i
+            }, capacity: 64, timeout: .seconds(10))
+            Map("label") { (r: AsyncResult<Int, Int>) in "k\(r.input % 13)" }
+            KeyBy { (s: String) in s }.process("pass") { PassThrough() }
+            Sink("slow", SlowSink())
+        }
+    }
+
+    final class PassThrough: KeyedProcessFunction {
+        typealias Key = String
+        typealias Input = String
+        typealias Output = String
+        func processElement(_ value: String, _ ctx: ProcessContext<String, String>) throws { try ctx.collect(value) }
+    }
+
     static func failing(name: String) throws -> Job {
         try Job(name) {
             Source("numbers", GeneratorSource(count: 1_000_000) { $0 })
@@ -59,6 +91,8 @@ enum TestJobs {
         switch submission.job {
         case "endless":
             return ResolvedJob(job: try endless(name: "endless"), parallelism: submission.parallelism, parameters: submission.parameters)
+        case "throttled":
+            return ResolvedJob(job: try throttled(name: "throttled"), parallelism: submission.parallelism, parameters: submission.parameters)
         case "failing":
             return ResolvedJob(job: try failing(name: "failing"), parallelism: submission.parallelism, parameters: submission.parameters)
         default:

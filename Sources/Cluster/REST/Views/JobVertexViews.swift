@@ -103,12 +103,24 @@ extension JobVertexTaskManagersInfo {
 }
 
 extension JobVertexBackPressureInfo {
-    /// The runtime does not measure busy or backpressured time yet, so every subtask reads "ok" with zero ratios.
+    /// Flink's levels from the share of time a subtask's output was blocked: ok up to 10 %, low up to 50 %, high above.
+    static func level(ratio: Double) -> String { ratio <= 0.10 ? "ok" : ratio <= 0.5 ? "low" : "high" }
+
+    /// Ratios from the runtime's task time over the last seconds (Flink 1.13+ reads them from the same metrics
+    /// instead of sampling stacks). A job that is not running has nothing to measure: "deprecated" as Flink says.
     init(_ job: JobSnapshot, vertex v: Int) {
-        let subtasks = (0..<job.graph.vertices[v].parallelism).map { i in
-            Subtask(subtask: i, backpressureLevel: "ok", ratio: 0, idleRatio: 0, busyRatio: 0, legacyBackpressureLevel: "ok")
+        guard job.state == .running else {
+            self.init(status: "deprecated", backpressureLevel: "ok", endTimestamp: job.now, subtasks: [], legacyBackpressureLevel: "ok")
+            return
         }
-        self.init(status: "ok", backpressureLevel: "ok", endTimestamp: job.now, subtasks: subtasks, legacyBackpressureLevel: "ok")
+        let subtasks = (0..<job.graph.vertices[v].parallelism).map { i in
+            let t = job.metrics.taskTimePerSecond(vertex: v, subtask: i)
+            let ratio = t.backPressured / 1000, level = Self.level(ratio: ratio)
+            return Subtask(subtask: i, backpressureLevel: level, ratio: ratio, idleRatio: t.idle / 1000, busyRatio: t.busy / 1000,
+                           legacyBackpressureLevel: level)
+        }
+        let worst = Self.level(ratio: subtasks.map(\.ratio).max() ?? 0)
+        self.init(status: "ok", backpressureLevel: worst, endTimestamp: job.now, subtasks: subtasks, legacyBackpressureLevel: worst)
     }
 }
 

@@ -46,12 +46,17 @@ extension JobPlan {
 }
 
 extension IOMetrics {
-    /// A vertex's I/O over the given subtasks (records only: the runtime does not count bytes or busy time).
+    /// A vertex's I/O over the given subtasks: records and where the threads' time went (the runtime does not
+    /// count bytes). Over several subtasks the times are the busiest subtask's, as Flink's vertex view shows them.
     init(_ job: JobSnapshot, vertex: Int, subtasks: [Int]) {
         self.init()
         readRecords = subtasks.reduce(0) { $0 + job.metrics.taskRecordsIn(vertex: vertex, subtask: $1) }
         writeRecords = subtasks.reduce(0) { $0 + job.metrics.taskRecordsOut(vertex: vertex, subtask: $1) }
         writeRecordsComplete = job.metrics.taskRecordsOutIsExact(vertex: vertex)
+        let times = subtasks.map { job.metrics.taskTime(vertex: vertex, subtask: $0) }
+        accumulatedBusyTime = Double(times.map(\.busyMillis).max() ?? 0)
+        accumulatedIdleTime = times.map(\.idleMillis).max() ?? 0
+        accumulatedBackpressuredTime = times.map(\.backPressuredMillis).max() ?? 0
     }
 }
 

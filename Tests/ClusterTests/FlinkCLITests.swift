@@ -1,0 +1,44 @@
+import Dataflow
+import Foundation
+import Testing
+
+/// The real Flink 2.3 CLI (PyPI apache-flink==2.3.0, installed by scripts/install-flink-cli.sh into .local/venv-flink)
+/// against `dataflow cluster`: `flink list` shows our job RUNNING, `flink cancel` ends it CANCELED.
+@Suite("The real Flink CLI against our JobManager", .serialized)
+struct FlinkCLITests {
+    /// The `flink` script inside the venv's pyflink package.
+    static func flinkHome() throws -> String {
+        let lib = repositoryRoot.appendingPathComponent(".local/venv-flink/lib")
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: lib.path)) ?? []
+        for python in versions where python.hasPrefix("python") {
+            let home = lib.appendingPathComponent("\(python)/site-packages/pyflink").path
+            if FileManager.default.isExecutableFile(atPath: home + "/bin/flink") { return home }
+        }
+        throw TestFailure("the Flink CLI is missing: run scripts/install-flink-cli.sh (scripts/test.sh does)")
+    }
+
+    @Test("flink list shows the job RUNNING; flink cancel ends it CANCELED; flink list -a shows it CANCELED")
+    func listAndCancel() async throws {
+        let home = try Self.flinkHome()
+        let flink = home + "/bin/flink"
+        let logDir = try temporaryDirectory()
+        let env = ["FLINK_HOME": home, "FLINK_LOG_DIR": logDir]
+        let cluster = try await ClusterProcess.start()
+        defer { cluster.stop() }
+        let id = try await cluster.submitJob()
+        try await cluster.waitUntil("job \(id) is RUNNING") { try await cluster.jobStatus(id) == "RUNNING" }
+
+        let list = try await runProgram(flink, ["list", "-m", cluster.address], environment: env)
+        #expect(list.status == 0, "flink list failed:\n\(list.output)")
+        #expect(list.output.contains("\(id) : \(ClusterProcess.jobName) (RUNNING)"), "flink list:\n\(list.output)")
+
+        let cancel = try await runProgram(flink, ["cancel", "-m", cluster.address, id.description], environment: env)
+        #expect(cancel.status == 0, "flink cancel failed:\n\(cancel.output)")
+        #expect(cancel.output.contains("Cancelled job \(id)"), "flink cancel:\n\(cancel.output)")
+        try await cluster.waitUntil("job \(id) is CANCELED") { try await cluster.jobStatus(id) == "CANCELED" }
+
+        let all = try await runProgram(flink, ["list", "-a", "-m", cluster.address], environment: env)
+        #expect(all.status == 0, "flink list -a failed:\n\(all.output)")
+        #expect(all.output.contains("\(id) : \(ClusterProcess.jobName) (CANCELED)"), "flink list -a:\n\(all.output)")
+    }
+}
