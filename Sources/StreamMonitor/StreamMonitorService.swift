@@ -1,3 +1,4 @@
+import Dataflow
 import Foundation
 import KafkaConnector
 import Logging
@@ -74,28 +75,44 @@ public final class StreamMonitorService: Service, @unchecked Sendable {
             "poll_interval": "\(configuration.pollInterval)", "live_ttl": "\(configuration.liveTTL)",
             "tracked": "\(configuration.trackedChannels.joined(separator: ","))"])
 
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { [configuration] in
-                await cancelWhenGracefulShutdown {
-                    while !Task.isCancelled {
-                        await tracker.poll()
-                        try? await Task.sleep(for: configuration.pollInterval)
+        var failure: Error?
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { [configuration] in
+                    await cancelWhenGracefulShutdown {
+                        while !Task.isCancelled {
+                            await tracker.poll()
+                            try? await Task.sleep(for: configuration.pollInterval)
+                        }
                     }
                 }
-            }
-            group.addTask {
-                for await key in expired {
-                    if let id = keys.broadcaster(ofKey: key.key) { await tracker.expired(id) }
+                group.addTask {
+                    for await key in expired {
+                        if let id = keys.broadcaster(ofKey: key.key) { await tracker.expired(id) }
+                    }
+                }
+                group.addTask { [self] in try await cancelWhenGracefulShutdown { try await self.probeAndMeasure() } }
+                group.addTask {
+                    // Graceful shutdown ends the expiry stream (the other loops end by themselves).
+                    try? await gracefulShutdown()
+                    expiries.stop()
+                }
+                // The first loop to fail (the chat pump lost Kafka) stops the others.
+                do {
+                    while try await group.next() != nil {}
+                } catch {
+                    expiries.stop()
+                    group.cancelAll()
+                    throw error
                 }
             }
-            group.addTask { [self] in await cancelWhenGracefulShutdown { await self.probeAndMeasure() } }
-            // Graceful shutdown: stop the expiry stream once polling has stopped.
-            try? await gracefulShutdown()
-            expiries.stop()
-            await group.waitForAll()
+        } catch {
+            failure = error
         }
         try shutdown()
+        if let failure { throw failure }
     }
+
 
     /// Schema, topics, producers: what must work before the first poll. Each failure names the dependency.
     func start() async throws {
@@ -131,7 +148,7 @@ public final class StreamMonitorService: Service, @unchecked Sendable {
 
     /// Every second: `chat_message_rate` and the backlog; every `healthProbeInterval`: PostgreSQL, Redis and the
     /// chat pump's state.
-    private func probeAndMeasure() async {
+    private func probeAndMeasure() async throws {
         var lastReceived = received()
         var lastTime = ContinuousClock.now
         var sinceProbe = Duration.zero
@@ -142,6 +159,10 @@ public final class StreamMonitorService: Service, @unchecked Sendable {
             if elapsed > 0 { metrics.chatMessageRate.record(Double(count - lastReceived) / elapsed) }
             lastReceived = count; lastTime = now
             metrics.chatBacklog.record(chatPump.backlog)
+            if let error = chatPump.error {
+                health.report(.kafka, up: false, detail: "chat pump stopped: \(error)")
+                throw MonitorError("the chat pump stopped: \(error)")
+            }
             sinceProbe += .seconds(1)
             guard sinceProbe >= configuration.healthProbeInterval else { continue }
             sinceProbe = .zero
@@ -157,7 +178,6 @@ public final class StreamMonitorService: Service, @unchecked Sendable {
             } catch {
                 health.report(.redis, up: false, detail: "\(error)")
             }
-            if let error = chatPump.error { health.report(.kafka, up: false, detail: "chat pump stopped: \(error)") }
         }
     }
 
