@@ -49,6 +49,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // Twitch's interfaces as a client sees them: OAuth, Helix, IRC chat. Stands on the HTTP connector.
         .target(name: "Twitch", dependencies: [
@@ -96,7 +99,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ], resources: [.copy("Dashboard")]),
         .executableTarget(name: "DataflowCLI", dependencies: [
-            "Dataflow", "Runtime", "Jobs", "Cluster", "HTTPConnector",
+            "Dataflow", "Runtime", "Jobs", "Cluster", "HTTPConnector", "Observability",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Yams", package: "Yams"),
@@ -116,6 +119,13 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus")]),
         .testTarget(name: "ClipsAPITests", dependencies: ["ClipsAPI", "PostgresConnector", "HTTPConnector"]),
         .testTarget(name: "DeploymentTests", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "ObservabilityTests", dependencies: [
+            "Observability",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .testTarget(name: "ClusterTests", dependencies: ["Dataflow", "Runtime", "Cluster", "Jobs", "HTTPConnector"],
                     exclude: ["flink-cli-check.sh"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Dataflow", "Runtime"]),

@@ -4,7 +4,6 @@ import Foundation
 import Jobs
 import Runtime
 
-@main
 struct DataflowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dataflow",
