@@ -77,7 +77,6 @@ let package = Package(
         // The stream monitoring service: Twitch → Redis, Kafka, PostgreSQL.
         .target(name: "StreamMonitor", dependencies: [
             "Dataflow", "Jobs", "Twitch", "KafkaConnector", "PostgresConnector", "RedisConnector", "Observability",
-            .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),

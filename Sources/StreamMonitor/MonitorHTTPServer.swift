@@ -4,7 +4,7 @@ import NIOCore
 import ServiceLifecycle
 import Synchronization
 
-/// A small Hummingbird server as a `Service`: the health endpoint (8080) and the Prometheus endpoint (9100).
+/// A small Hummingbird server as a `Service`: the health endpoint (8080). (Prometheus is Observability's endpoint.)
 /// Port 0 binds a free port; `boundPort()` says which.
 public final class MonitorHTTPServer: Service, Sendable {
     public let name: String
@@ -25,16 +25,6 @@ public final class MonitorHTTPServer: Service, Sendable {
                 Response(status: health.isHealthy ? .ok : .serviceUnavailable,
                          headers: [.contentType: "application/json"],
                          body: ResponseBody(byteBuffer: ByteBuffer(string: health.json())))
-            }
-        }
-    }
-
-    /// The Prometheus endpoint: `GET /metrics` in the text exposition format.
-    public static func metrics(host: String, port: Int, logger: Logger, exposition: @escaping @Sendable () -> String) -> MonitorHTTPServer {
-        MonitorHTTPServer(name: "Prometheus endpoint", host: host, port: port, logger: logger) { router in
-            router.get("/metrics") { _, _ -> Response in
-                Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                         body: ResponseBody(byteBuffer: ByteBuffer(string: exposition())))
             }
         }
     }
