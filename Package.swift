@@ -61,6 +61,7 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // A faithful Twitch (OAuth, Helix, IRC) that plays a scenario: tests and the demo run against it.
         .target(name: "TwitchFake", dependencies: [
@@ -71,7 +72,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
-        ]),
+        ], exclude: ["README.md"]),
         .target(name: "Jobs", dependencies: ["Dataflow", "FileConnector", "KafkaConnector", "PostgresConnector", "Twitch",
                                              .product(name: "Metrics", package: "swift-metrics")]),
         // The stream monitoring service: Twitch → Redis, Kafka, PostgreSQL.

@@ -17,7 +17,8 @@ import Yams
 ///     viewers: 1200
 ///     live: [{from: 0, to: 120}, {from: 150}]   # omitted `to` = until the end; each span is a new stream id
 ///     chat:
-///       rate: 4              # baseline messages per second, while the room is open (live or not)
+///       rate: 4              # baseline messages per second; chat flows only while the channel is live
+///                            # (the room stays joinable while offline, it is just quiet)
 ///       bursts:
 ///         - {at: 40, duration: 5, rate: 120, text: "PogChamp"}
 /// ```
