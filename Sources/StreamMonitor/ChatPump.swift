@@ -13,7 +13,9 @@ import Synchronization
 /// `queueLimit` messages, `accept` waits (IRC slows down), and a message Kafka refuses stops the pump with an error.
 public final class ChatPump: @unchecked Sendable {
     public let topic: String
-    private let producer: KafkaProducer
+    private let options: KafkaSinkOptions
+    /// Made in `start()`: a producer asking for an unknown topic's metadata makes auto-creating brokers create it.
+    private var producer: KafkaProducer?
     private let queueLimit: Int
     private let metrics: MonitorMetrics
     private let health: DependencyHealth
@@ -33,7 +35,7 @@ public final class ChatPump: @unchecked Sendable {
         options.lingerMillis = configuration.chatLingerMillis
         options.queueMessages = 500_000
         options.batchBytes = 1_000_000
-        producer = try KafkaProducer(options: options, name: "chat producer '\(configuration.chatTopic)'")
+        self.options = options
         topic = configuration.chatTopic
         queueLimit = configuration.chatQueueLimit
         self.metrics = metrics
@@ -43,7 +45,9 @@ public final class ChatPump: @unchecked Sendable {
 
     /// Waits for the broker and the topic, then starts the producer thread.
     public func start() throws {
+        let producer = try KafkaProducer(options: options, name: "chat producer '\(topic)'")
         try producer.connect()
+        self.producer = producer
         health.report(.kafka, up: true, detail: "connected, topic \(topic)")
         let thread = Thread { [self] in run() }
         thread.name = "chat-pump"
@@ -84,7 +88,7 @@ public final class ChatPump: @unchecked Sendable {
     /// Messages taken so far.
     public var acceptedCount: Int { accepted.load(ordering: .relaxed) }
     /// Messages Kafka acknowledged so far.
-    public var publishedCount: Int { producer.deliveredCount }
+    public var publishedCount: Int { producer?.deliveredCount ?? 0 }
 
     /// Messages received but not yet handed to the producer.
     public var backlog: Int { condition.lock(); defer { condition.unlock() }; return pending.count }
@@ -104,12 +108,13 @@ public final class ChatPump: @unchecked Sendable {
         let failure = self.failure
         let left = pending.count
         condition.unlock()
-        try producer.close(timeout: .seconds(5))
+        try producer?.close(timeout: .seconds(5))
         if let failure { throw failure }
         if left > 0 { throw MonitorError("chat pump stopped with \(left) message(s) not yet published to '\(topic)'") }
     }
 
     private func run() {
+        guard let producer else { return }
         var batch: [ChatMessage] = []
         var sent = 0, acknowledged = 0
         defer { done.signal() }
@@ -126,7 +131,7 @@ public final class ChatPump: @unchecked Sendable {
                     // Out of work: wait for acknowledgements, so that what was sent is known to be in Kafka.
                     if sent > acknowledged { try producer.flush() }
                 } else {
-                    for message in batch { try send(message) }
+                    for message in batch { try send(message, producer) }
                     sent += batch.count
                     batch.removeAll(keepingCapacity: true)
                 }
@@ -150,7 +155,7 @@ public final class ChatPump: @unchecked Sendable {
         }
     }
 
-    private func send(_ message: ChatMessage) throws {
+    private func send(_ message: ChatMessage, _ producer: KafkaProducer) throws {
         var writer = JSONWriter()
         message.encode(json: &writer)
         let value = writer.bytes

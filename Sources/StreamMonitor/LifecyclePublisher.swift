@@ -39,7 +39,9 @@ public struct LifecycleEvent: Sendable, Equatable, JSONEncodableRecord {
 /// Publishes lifecycle events to `stream-lifecycle`, keyed by broadcaster_id, each one acknowledged before
 /// `publish` returns (they are rare and each matters). The producer is used from one serial queue.
 public final class LifecyclePublisher: @unchecked Sendable {
-    private let producer: KafkaProducer
+    private let options: KafkaSinkOptions
+    /// Made in `connect()`, after the topics exist (see `ChatPump`).
+    private var producer: KafkaProducer?
     private let queue = DispatchQueue(label: "lifecycle-publisher")
     public let topic: String
 
@@ -47,11 +49,15 @@ public final class LifecyclePublisher: @unchecked Sendable {
         var options = KafkaSinkOptions(bootstrapServers: configuration.kafkaBootstrapServers, topic: configuration.lifecycleTopic)
         options.lingerMillis = 0
         options.deliveryTimeout = .seconds(30)
-        producer = try KafkaProducer(options: options, name: "lifecycle producer '\(configuration.lifecycleTopic)'")
+        self.options = options
         topic = configuration.lifecycleTopic
     }
 
-    public func connect() throws { try producer.connect() }
+    public func connect() throws {
+        let producer = try KafkaProducer(options: options, name: "lifecycle producer '\(topic)'")
+        try producer.connect()
+        queue.sync { self.producer = producer }
+    }
 
     public func publish(_ event: LifecycleEvent) async throws {
         var writer = JSONWriter()
@@ -59,12 +65,16 @@ public final class LifecyclePublisher: @unchecked Sendable {
         let record = KafkaProducerRecord(key: Array(event.broadcasterID.rawValue.utf8), value: writer.bytes, timestamp: event.ts)
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
             queue.async { [self] in
-                continuation.resume(with: Result { try producer.send(record); try producer.flush() })
+                continuation.resume(with: Result {
+                    guard let producer else { throw MonitorError("lifecycle producer used before connect()") }
+                    try producer.send(record)
+                    try producer.flush()
+                })
             }
         }
     }
 
     public func close(timeout: Duration) throws {
-        try queue.sync { try producer.close(timeout: timeout) }
+        try queue.sync { try producer?.close(timeout: timeout) }
     }
 }

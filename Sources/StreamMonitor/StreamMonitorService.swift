@@ -128,8 +128,18 @@ public final class StreamMonitorService: Service, @unchecked Sendable {
         if configuration.createTopics {
             do {
                 let admin = try KafkaAdmin(bootstrapServers: configuration.kafkaBootstrapServers, timeout: .seconds(15))
-                try admin.createTopic(configuration.chatTopic, partitions: configuration.chatTopicPartitions, ifNotExists: true)
-                try admin.createTopic(configuration.lifecycleTopic, partitions: configuration.lifecycleTopicPartitions, ifNotExists: true)
+                for (topic, partitions) in [(configuration.chatTopic, configuration.chatTopicPartitions),
+                                            (configuration.lifecycleTopic, configuration.lifecycleTopicPartitions)] {
+                    do {
+                        try admin.createTopic(topic, partitions: partitions, ifNotExists: true)
+                    } catch {
+                        // An existing topic is used as it is (a broker that auto-creates topics may have made it
+                        // with its default partition count); asking for it first would auto-create it on such brokers.
+                        guard let existing = try admin.partitionCount(topic) else { throw error }
+                        logger.warning("topic exists with another partition count", metadata: [
+                            "topic": "\(topic)", "partitions": "\(existing)", "configured": "\(partitions)"])
+                    }
+                }
             } catch {
                 health.report(.kafka, up: false, detail: "\(error)")
                 throw MonitorError("cannot create the Kafka topics at \(configuration.kafkaBootstrapServers): \(error)")
