@@ -105,7 +105,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "HighlightsCLI", dependencies: [
-            "Twitch", "TwitchFake", "StreamMonitor", "ClipsAPI", "Observability",
+            "Twitch", "TwitchFake", "StreamMonitor", "ClipsAPI", "Observability", "KafkaConnector", "PostgresConnector",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),

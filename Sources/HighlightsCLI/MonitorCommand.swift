@@ -5,7 +5,10 @@ import Metrics
 import Observability
 import ServiceLifecycle
 import StreamMonitor
+import KafkaConnector
+import PostgresConnector
 import Twitch
+import TwitchFake
 
 /// `highlights monitor`: the stream monitoring service. Every flag overrides the seed's environment variable of the
 /// same meaning (see `MonitorConfiguration`).
@@ -18,7 +21,13 @@ struct MonitorCommand: AsyncParsableCommand {
             online/offline changes go to stream-lifecycle. Prometheus on --prometheus-port (9100), /health on \
             --health-port (8080). Twitch: TWITCH_CLIENT_ID, TWITCH_CLIENT_SECRET, TWITCH_API_BASE_URL, \
             TWITCH_AUTH_BASE_URL, TWITCH_IRC_URL. SIGTERM/SIGINT stop it after the chat held is delivered to Kafka.
-            """)
+            `highlights monitor bench` measures its chat throughput against the fake.
+            """,
+        subcommands: [MonitorRunCommand.self, MonitorBenchCommand.self], defaultSubcommand: MonitorRunCommand.self)
+}
+
+struct MonitorRunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "run", abstract: "Run the stream monitoring service (the default).")
 
     @Option(help: "Kafka bootstrap servers (default: KAFKA_BOOTSTRAP_SERVERS, else KAFKA_BROKER_URL).") var kafka: String?
     @Option(help: "The chat topic.") var chatTopic: String?
@@ -72,5 +81,83 @@ struct MonitorCommand: AsyncParsableCommand {
             services: [.init(service: monitor), .init(service: irc), .init(service: health), .init(service: metrics)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+    }
+}
+
+/// `highlights monitor bench`: the monitor's chat throughput. The fake plays channels chatting at a high rate; the
+/// whole monitor (Helix polls, Redis keys, IRC, the chat pump) publishes into a fresh topic on the broker; the
+/// figure is messages acknowledged by Kafka per second over the measured interval. Build in release:
+/// `swift build -c release --scratch-path .build-release --product highlights`.
+struct MonitorBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Measure chat messages/s from the Twitch fake through the monitor into Kafka.")
+
+    @Option(help: "Channels chatting.") var channels = 10
+    @Option(help: "Messages per second per channel the fake plays.") var rate = 10_000.0
+    @Option(help: "Seconds measured (after a 3 s warm-up).") var seconds = 20
+    @Option(help: "Kafka bootstrap servers (default: KAFKA_BOOTSTRAP_SERVERS).") var kafka: String?
+    @Option(help: "PostgreSQL URL (default: POSTGRES_URL); the bench uses schema monitor_bench.") var postgres: String?
+    @Option(help: "Redis URL (default: REDIS_URL).") var redis: String?
+
+    func run() async throws {
+        var logger = Logger(label: "monitor-bench")
+        logger.logLevel = .warning
+        let scenario = Scenario(seed: 5, speed: 1, channels: (0..<channels).map { i in
+            Scenario.Channel(id: "\(7_000_000 + i)", login: "bench\(i)", live: [.init(from: 0)], chat: .init(rate: rate))
+        })
+        let clock = ScenarioClock(speed: 1)
+        let http = FakeTwitchHTTPServer(scenario: scenario, clock: clock)
+        let irc = FakeIRCServer(scenario: scenario, clock: clock, logger: logger, tokenValidator: { http.validateToken($0) })
+        let ircPort = try await irc.start()
+        let fakes = ServiceGroup(configuration: .init(services: [.init(service: http), .init(service: irc)], logger: logger))
+        let fakeTask = Task { try await fakes.run() }
+        let httpPort = try await http.boundPort()
+
+        let id = UUID().uuidString.prefix(8).lowercased()
+        var config = try MonitorConfiguration.fromEnvironment()
+        if let kafka { config.kafkaBootstrapServers = kafka }
+        let base = postgres ?? config.postgresURL ?? PostgresConfiguration.defaultURL
+        config.postgresURL = base + (base.contains("?") ? "&" : "?") + "options=-c%20search_path%3Dmonitor_bench"
+        let pool = PostgresConnectionPool(configuration: try PostgresConfiguration(url: base))
+        _ = try await pool.withConnection { try $0.execute("CREATE SCHEMA IF NOT EXISTS monitor_bench") }
+        pool.close()
+        if let redis { config.redisURL = redis }
+        config.chatTopic = "monitor-bench-\(id)"
+        config.lifecycleTopic = "monitor-bench-lifecycle-\(id)"
+        config.liveKeyPrefix = "monitor-bench-\(id):live:"
+        config.pollInterval = .seconds(1)
+        config.liveTTL = .seconds(5)
+        config.trackedChannels = scenario.channels.map(\.login)
+        config.healthCheckPort = 0
+
+        let fake = FakeTwitchConfiguration()
+        let endpoints = TwitchEndpoints.local(httpPort: httpPort, ircPort: ircPort)
+        let helix = try HelixClient(endpoints: endpoints, credentials: TwitchCredentials(clientID: fake.clientID, clientSecret: fake.clientSecret))
+        let monitor = try StreamMonitorService(configuration: config, directory: HelixStreamDirectory(client: helix),
+                                               metrics: MonitorMetrics(), logger: logger)
+        let client = IRCChatClient(configuration: IRCChatConfiguration(host: "127.0.0.1", port: ircPort, useTLS: false),
+                                   logger: logger, onMessages: monitor.chatPump.ircHandler)
+        monitor.attach(chat: IRCChatRooms(client: client))
+        let group = ServiceGroup(configuration: .init(services: [.init(service: monitor), .init(service: client)], logger: logger))
+        let task = Task { try await group.run() }
+
+        try await Task.sleep(for: .seconds(3))
+        let startPublished = monitor.chatPump.publishedCount, startSent = irc.statistics.chatLinesSent
+        let started = ContinuousClock.now
+        try await Task.sleep(for: .seconds(seconds))
+        let elapsed = ContinuousClock.now - started
+        let published = monitor.chatPump.publishedCount - startPublished
+        let sent = irc.statistics.chatLinesSent - startSent
+        let secs = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        await group.triggerGracefulShutdown()
+        try await task.value
+        await fakes.triggerGracefulShutdown()
+        _ = try? await fakeTask.value
+        let stats = irc.statistics
+        print(String(format: "monitor bench: %d channels × %.0f msg/s offered; fake sent %.0f msg/s; monitor published %.0f msg/s "
+                     + "(acknowledged by Kafka) over %.1f s; fake dropped %d lines for a slow reader; total published %d",
+                     channels, rate, Double(sent) / secs, Double(published) / secs, secs,
+                     stats.chatLinesDroppedForSlowReaders, monitor.chatPump.publishedCount))
+        try? KafkaAdmin(bootstrapServers: config.kafkaBootstrapServers, timeout: .seconds(15)).deleteTopic(config.chatTopic)
+        try? KafkaAdmin(bootstrapServers: config.kafkaBootstrapServers, timeout: .seconds(15)).deleteTopic(config.lifecycleTopic)
     }
 }
