@@ -52,7 +52,10 @@ public actor StreamTracker {
             metrics.pollDuration.recordNanoseconds(d.components.seconds * 1_000_000_000 + d.components.attoseconds / 1_000_000_000)
         }
         await refreshTracked()
-        guard !tracked.isEmpty else { return }
+        guard !tracked.isEmpty else {
+            if health.state(.twitch).up == nil { health.report(.twitch, up: true, detail: "no channel tracked yet: nothing to ask") }
+            return
+        }
         let streams: [LiveStream]
         do {
             streams = try await directory.liveStreams(ids: tracked.keys.sorted())
@@ -133,6 +136,7 @@ public actor StreamTracker {
             if !logins.isEmpty {
                 do {
                     found = try await directory.channels(logins: logins)
+                    health.report(.twitch, up: true, detail: "Get Users: \(found.count) of \(logins.count) logins known")
                 } catch {
                     metrics.twitchAPIErrorsUsers.increment()
                     health.report(.twitch, up: false, detail: "Get Users failed: \(error)")

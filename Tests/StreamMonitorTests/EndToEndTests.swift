@@ -194,6 +194,7 @@ final class E2EEnvironment: Sendable {
     let registry: PrometheusCollectorRegistry
     let metrics: MonitorMetrics
     let logger: Logger
+    let scenario: Scenario
 
     static let servers = ProcessInfo.processInfo.environment["KAFKA_BOOTSTRAP_SERVERS"] ?? "127.0.0.1:59092"
     static let redisURL = ProcessInfo.processInfo.environment["REDIS_URL"] ?? "redis://127.0.0.1:56379"
@@ -203,7 +204,9 @@ final class E2EEnvironment: Sendable {
     var lifecycleTopic: String { "monitor-lifecycle-\(id)" }
 
     private init(id: String, http: FakeTwitchHTTPServer, irc: FakeIRCServer, httpPort: Int, ircPort: Int, fakeTask: Task<Void, Error>,
-                 fakeGroup: ServiceGroup, scenarioStartMillis: Int64, postgresURL: String, schema: String, pool: PostgresConnectionPool) {
+                 fakeGroup: ServiceGroup, scenarioStartMillis: Int64, postgresURL: String, schema: String, pool: PostgresConnectionPool,
+                 scenario: Scenario) {
+        self.scenario = scenario
         self.id = id; self.http = http; self.irc = irc; self.httpPort = httpPort; self.ircPort = ircPort
         self.fakeTask = fakeTask; self.fakeGroup = fakeGroup; self.scenarioStartMillis = scenarioStartMillis
         self.postgresURL = postgresURL; self.schema = schema; self.pool = pool
@@ -239,7 +242,8 @@ final class E2EEnvironment: Sendable {
         let task = Task { try await group.run() }
         let httpPort = try await http.boundPort()
         return E2EEnvironment(id: String(id), http: http, irc: irc, httpPort: httpPort, ircPort: ircPort, fakeTask: task,
-                              fakeGroup: group, scenarioStartMillis: start, postgresURL: url, schema: schema, pool: pool)
+                              fakeGroup: group, scenarioStartMillis: start, postgresURL: url, schema: schema, pool: pool,
+                              scenario: scenario)
     }
 
     func tearDown() {
@@ -265,7 +269,7 @@ final class E2EEnvironment: Sendable {
         c.liveKeyPrefix = "monitor-e2e-\(id):live:"
         c.pollInterval = .seconds(1)
         c.liveTTL = .seconds(3)
-        c.trackedChannels = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot"]
+        c.trackedChannels = scenario.channels.map(\.login)
         c.healthCheckPort = 0
         c.healthProbeInterval = .seconds(1)
         return c
@@ -289,9 +293,16 @@ final class E2EEnvironment: Sendable {
         Task { do { try await task.value } catch { print("e2e: monitor group ended: \(error)") } }
         let client = try HTTPClient()
         defer { client.shutdown() }
-        try await waitUntil(within: .seconds(20), "/health reports every dependency up") {
-            let response = try await client.execute(HTTPRequest(method: .get, url: "http://127.0.0.1:\(port)/health"))
-            return response.status == 200 && response.text.contains("\"twitch\":{\"status\":\"up\"")
+        let lastBody = Mutex("")
+        do {
+            try await waitUntil(within: .seconds(30), "/health reports every dependency up") {
+                let response = try await client.execute(HTTPRequest(method: .get, url: "http://127.0.0.1:\(port)/health"))
+                lastBody.withLock { $0 = response.text }
+                return response.status == 200 && response.text.contains("\"twitch\":{\"status\":\"up\"")
+            }
+        } catch {
+            Issue.record("last /health answer: \(lastBody.withLock { $0 })")
+            throw error
         }
         return RunningMonitor(group: group, task: task, service: service, irc: irc)
     }
