@@ -82,7 +82,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
-        ]),
+        ], exclude: ["README.md"]),
         // The clips API and the viewers' web page.
         .target(name: "ClipsAPI", dependencies: [
             "PostgresConnector", "Observability",
