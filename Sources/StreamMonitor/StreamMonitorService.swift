@@ -24,6 +24,7 @@ public final class StreamMonitorService: Service, @unchecked Sendable {
     private let lifecycle: LifecyclePublisher
     private let directory: any StreamDirectory
     private let logger: Logger
+    private let parts = NSLock()
     private var chat: (any ChatRooms)?
     private var trackerInstance: StreamTracker?
 
@@ -44,19 +45,19 @@ public final class StreamMonitorService: Service, @unchecked Sendable {
     }
 
     /// The chat side (join/part); set before `run()`.
-    public func attach(chat: any ChatRooms) { self.chat = chat }
+    public func attach(chat: any ChatRooms) { parts.withLock { self.chat = chat } }
 
     /// The state machine, once `run()` has started it (tests look at it).
-    public var tracker: StreamTracker? { trackerInstance }
+    public var tracker: StreamTracker? { parts.withLock { trackerInstance } }
 
     public func run() async throws {
-        guard let chat else { throw MonitorError("StreamMonitorService: attach(chat:) before run()") }
+        guard let chat = parts.withLock({ self.chat }) else { throw MonitorError("StreamMonitorService: attach(chat:) before run()") }
         try await start()
         let keys = LivenessKeys(client: redis, prefix: configuration.liveKeyPrefix, ttl: configuration.liveTTL)
         let tracker = StreamTracker(configuration: configuration, directory: directory, chat: chat, keys: keys,
                                     streamers: StreamersStore(pool: pool), lifecycle: lifecycle, metrics: metrics,
                                     health: health, logger: logger)
-        trackerInstance = tracker
+        parts.withLock { trackerInstance = tracker }
         let expiries = RedisKeyspaceEvents(configuration: redisConfiguration, keyPrefix: configuration.liveKeyPrefix) { [health, metrics, logger] event in
             switch event {
             case .subscribed, .resubscribed: health.report(.redis, up: true, detail: "subscribed to key expiries")

@@ -27,6 +27,9 @@ public actor StreamTracker {
     private var live: [BroadcasterID: LiveStream] = [:]
     /// Channels whose chat this process has joined.
     private var joined: Set<BroadcasterID> = []
+    /// Channels whose `offline` this process published, until they go online again: a late expiry event for them
+    /// is not a second offline.
+    private var offline: Set<BroadcasterID> = []
     /// Logins from the configuration that Helix did not know (retried on later polls).
     private var unresolved: [String] = []
     private var reconciled = false
@@ -80,8 +83,14 @@ public actor StreamTracker {
         for stream in liveNow {
             let id = stream.broadcasterID
             let wentOnline = new.contains(id)
+            if wentOnline && live[id] != nil && !offline.contains(id) {
+                // The key expired and this poll re-created it before the expiry event was handled: that expiry
+                // still ends the stream, so that every `online` follows an `offline`.
+                await goOffline(id, login: stream.login, stream: live[id])
+            }
             live[id] = stream
             if wentOnline {
+                offline.remove(id)
                 logger.info("channel online", metadata: ["broadcaster_id": "\(id)", "login": "\(stream.login)", "stream_id": "\(stream.streamID)"])
                 await publish(LifecycleEvent(type: .online, broadcasterID: id, broadcasterLogin: stream.login, streamID: stream.streamID,
                                              title: stream.title, gameName: stream.gameName, startedAt: stream.startedAt, ts: now()))
@@ -97,11 +106,13 @@ public actor StreamTracker {
     /// A liveness key expired: the channel went offline (unless a newer poll already re-created its key).
     public func expired(_ id: BroadcasterID) async {
         if let still = try? await keys.existing([id]), still.contains(id) { return }
+        guard !offline.contains(id) else { return }
         await goOffline(id, login: live[id]?.login ?? tracked[id]?.login ?? id.rawValue, stream: live[id])
     }
 
     private func goOffline(_ id: BroadcasterID, login: String, stream: LiveStream?) async {
         live[id] = nil
+        offline.insert(id)
         logger.info("channel offline", metadata: ["broadcaster_id": "\(id)", "login": "\(login)"])
         if joined.contains(id) {
             do {
