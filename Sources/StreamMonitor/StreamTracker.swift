@@ -144,19 +144,21 @@ public actor StreamTracker {
             // Numeric entries are ids already; the rest are logins Helix resolves.
             let logins = unresolved.filter { !$0.allSatisfy(\.isNumber) }
             var found: [TrackedChannel] = []
+            var asked = false
             if !logins.isEmpty {
                 do {
                     found = try await directory.channels(logins: logins)
+                    asked = true
                     health.report(.twitch, up: true, detail: "Get Users: \(found.count) of \(logins.count) logins known")
                 } catch {
                     metrics.twitchAPIErrorsUsers.increment()
                     health.report(.twitch, up: false, detail: "Get Users failed: \(error)")
-                    logger.error("cannot resolve tracked logins", metadata: ["error": "\(error)"])
+                    logger.error("cannot resolve tracked logins; will retry on the next poll", metadata: ["error": "\(error)"])
                 }
             }
             let resolved = Set(found.map(\.login))
             let missing = logins.filter { !resolved.contains($0) }
-            if !missing.isEmpty { logger.warning("tracked logins unknown to Twitch", metadata: ["logins": "\(missing)"]) }
+            if asked && !missing.isEmpty { logger.warning("tracked logins unknown to Twitch", metadata: ["logins": "\(missing)"]) }
             do {
                 try await streamers.track(found)
                 for channel in found { tracked[channel.id] = channel }
