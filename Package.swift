@@ -89,7 +89,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
-        ], resources: [.copy("Static")]),
+        ], exclude: ["README.md"], resources: [.copy("Static"), .copy("openapi.yaml")]),
         // JobManager, TaskManagers, the Flink-compatible REST API and dashboard, Prometheus metrics.
         .target(name: "Cluster", dependencies: [
             "Dataflow", "Runtime", "HTTPConnector",
@@ -118,7 +118,7 @@ let package = Package(
             "Dataflow", "Runtime", "Jobs", "HTTPConnector", .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus")]),
-        .testTarget(name: "ClipsAPITests", dependencies: ["ClipsAPI", "PostgresConnector", "HTTPConnector"]),
+        .testTarget(name: "ClipsAPITests", dependencies: ["ClipsAPI", "PostgresConnector", "HTTPConnector"], exclude: ["Browser"]),
         .testTarget(name: "DeploymentTests", dependencies: [.product(name: "Yams", package: "Yams")]),
         .testTarget(name: "ObservabilityTests", dependencies: [
             "Observability",

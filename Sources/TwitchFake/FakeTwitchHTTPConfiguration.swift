@@ -33,6 +33,9 @@ public struct FakeTwitchConfiguration: Sendable, Equatable {
 
     /// Seconds from Create Clip until Get Clips shows the clip, drawn per clip from this range (seeded).
     public var clipProcessingDelay: ClosedRange<Double> = 2...5
+    /// Where clip thumbnails point. nil = Twitch's CDN URL shape (unreachable offline); the `highlights twitch-fake`
+    /// command sets its own address so pages show the fake's generated SVG thumbnails (`/_fake/thumbnails/ID.svg`).
+    public var thumbnailBaseURL: String? = nil
     /// Seconds after visibility until `vod_offset` stops being null.
     public var vodOffsetDelay: Double = 120
 

@@ -19,6 +19,7 @@ public final class FakeTwitchHTTPServer: Service, Sendable {
     let faultSwitch: FakeHTTPFaultSwitch
     let live: HelixLiveView
     let logger: Logger
+    let extraRoutes: @Sendable (Router<BasicRequestContext>) -> Void
     private let bound = Mutex<BindState>(.waiting([]))
     private let served = Mutex<[Int: Int]>([:])
 
@@ -29,8 +30,10 @@ public final class FakeTwitchHTTPServer: Service, Sendable {
     }
 
     public init(scenario: Scenario, clock: ScenarioClock, configuration: FakeTwitchConfiguration = FakeTwitchConfiguration(),
-                logger: Logger = Logger(label: "twitch-fake.http")) {
+                logger: Logger = Logger(label: "twitch-fake.http"),
+                extraRoutes: @escaping @Sendable (Router<BasicRequestContext>) -> Void = { _ in }) {
         self.scenario = scenario
+        self.extraRoutes = extraRoutes
         self.clock = clock
         self.configuration = configuration
         self.logger = logger
@@ -128,6 +131,8 @@ public final class FakeTwitchHTTPServer: Service, Sendable {
         router.get("/_fake/faults") { _, _ in self.faultsResponse() }
         router.get("/_fake/state") { _, _ in self.stateResponse() }
         router.get("/_fake/clips") { _, _ in self.clipsResponse() }
+        router.get("/_fake/thumbnails/:file") { _, context in self.thumbnail(context.parameters.get("file") ?? "") }
+        extraRoutes(router)
         return router
     }
 

@@ -223,7 +223,8 @@ extension FakeTwitchHTTPServer {
             "video_id": vodReady ? String(FakeHTTPRandom.stableHash("vod/\(login)") % 1_000_000_000) : "",
             "game_id": clip.gameID, "language": "en", "title": clip.title, "view_count": 0,
             "created_at": FakeHTTPResponse.rfc3339(Date(timeIntervalSince1970: clip.createdAt)),
-            "thumbnail_url": "https://clips-media-assets2.twitch.tv/\(clip.id)-preview-480x272.jpg",
+            "thumbnail_url": configuration.thumbnailBaseURL.map { "\($0)/_fake/thumbnails/\(clip.id).svg" }
+                ?? "https://clips-media-assets2.twitch.tv/\(clip.id)-preview-480x272.jpg",
             "duration": clip.duration, "vod_offset": vodReady ? clip.vodOffset as Any : NSNull(), "is_featured": false,
         ]
     }

@@ -1,2 +1,0 @@
-/// The clips API (port 5000) and the viewers' page it serves.
-public enum ClipsAPI {}
