@@ -127,7 +127,7 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
-        .testTarget(name: "ClusterTests", dependencies: ["Dataflow", "Runtime", "Cluster", "Jobs", "HTTPConnector"],
+        .testTarget(name: "ClusterTests", dependencies: ["Dataflow", "Runtime", "Cluster", "Jobs", "HTTPConnector", "FileConnector"],
                     exclude: ["flink-cli-check.sh"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Dataflow", "Runtime"]),
         .testTarget(name: "FileConnectorTests", dependencies: ["Dataflow", "Runtime", "FileConnector"], path: "Sources/Connectors/Files/Tests"),

@@ -216,6 +216,85 @@ struct ClusterCommand: AsyncParsableCommand {
     }
 }
 
+struct JobManagerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "jobmanager",
+        abstract: "Start a JobManager that TaskManagers in other processes join (dataflow taskmanager); runs until SIGTERM or Ctrl-C.",
+        discussion: """
+            TaskManagers register at jobmanager.rpc.address:jobmanager.rpc.port (default localhost:6123; 0 picks a free \
+            port). The REST API listens on rest.bind-address:rest.port, Prometheus metrics on metrics.reporter.prom.port. \
+            A job's slots may span TaskManagers; a failed task or a lost TaskManager restarts the job per restart-strategy.*.
+            """)
+
+    @Option(name: .customLong("config"), help: "The configuration file (default: $FLINK_CONF_DIR/config.yaml or configs/flink-conf.yaml).")
+    var configFile: String?
+    @Option(name: .customShort("D"), parsing: .unconditionalSingleValue, help: ArgumentHelp("A configuration key.", valueName: "key=value"))
+    var properties: [String] = []
+    @Option(name: .long, help: "The jobs file the JobManager resolves submissions from.")
+    var jobs: String = JobsFile.defaultPath
+
+    func run() async throws {
+        let started = ContinuousClock.now
+        let configuration = try ConfigurationLoader.load(file: configFile, environment: ProcessInfo.processInfo.environment,
+                                                         dynamicProperties: try ConfigurationLoader.parseDynamicProperties(properties))
+        let logger = clusterLogger("dataflow.jobmanager")
+        let catalog = ClusterJobResolver(jobsPath: jobs)
+        let jm = StandaloneJobManager(configuration: configuration, resolver: catalog.resolve, catalog: catalog.entries, logger: logger)
+        let announce = Task {
+            do {
+                let rpc = try await jm.rpc.address.port(), rest = try await jm.rest.address.port(), metrics = try await jm.metrics.address.port()
+                let ready = started.duration(to: .now)
+                let millis = ready.components.seconds * 1000 + ready.components.attoseconds / 1_000_000_000_000_000
+                let restHost = configuration.restBindAddress
+                FileHandle.standardOutput.write(Data("""
+                    JobManager started in \(millis) ms.
+                    RPC endpoint:       \(jm.rpc.address.host):\(rpc)  (dataflow taskmanager -D jobmanager.rpc.port=\(rpc))
+                    REST API:           http://\(restHost):\(rest)
+                    Prometheus metrics: http://\(configuration.prometheusBindAddress):\(metrics)/metrics
+
+                    """.utf8))
+            } catch {
+                FileHandle.standardError.write(Data("\(error)\n".utf8))
+            }
+        }
+        defer { announce.cancel() }
+        try await jm.serviceGroup(handlingSignals: true, logger: logger).run()
+    }
+}
+
+struct TaskManagerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "taskmanager",
+        abstract: "Start a TaskManager that registers its slots with a JobManager (dataflow jobmanager); runs until SIGTERM or Ctrl-C.",
+        discussion: """
+            It registers at jobmanager.rpc.address:jobmanager.rpc.port with taskmanager.numberOfTaskSlots slots and \
+            receives records from other TaskManagers on taskmanager.data.port (0: a free port). Jobs are resolved from \
+            --jobs, which must match the JobManager's.
+            """)
+
+    @Option(name: .customLong("config"), help: "The configuration file (default: $FLINK_CONF_DIR/config.yaml or configs/flink-conf.yaml).")
+    var configFile: String?
+    @Option(name: .customShort("D"), parsing: .unconditionalSingleValue, help: ArgumentHelp("A configuration key.", valueName: "key=value"))
+    var properties: [String] = []
+    @Option(name: .long, help: "The jobs file (the same as the JobManager's).")
+    var jobs: String = JobsFile.defaultPath
+
+    func run() async throws {
+        let configuration = try ConfigurationLoader.load(file: configFile, environment: ProcessInfo.processInfo.environment,
+                                                         dynamicProperties: try ConfigurationLoader.parseDynamicProperties(properties))
+        let logger = clusterLogger("dataflow.taskmanager")
+        let runner = try TaskManagerRunner(configuration: configuration, resolver: ClusterJobResolver(jobsPath: jobs).resolve, logger: logger)
+        FileHandle.standardOutput.write(Data("TaskManager \(runner.id) started: data port \(runner.network.dataPort), \(configuration.taskSlots) slots.\n".utf8))
+        try await runner.serviceGroup(handlingSignals: true, logger: logger).run()
+    }
+}
+
+func clusterLogger(_ label: String) -> Logger {
+    var logger = Logger(label: label)
+    logger.logLevel = Logger.Level(rawValue: ProcessInfo.processInfo.environment["LOG_LEVEL"]?.lowercased() ?? "") ?? .info
+    return logger
+}
+
 /// The cluster's job catalog: `jobs.yaml` entries (re-read on every submission, so an edit applies to the next
 /// run) over the jobs compiled into this binary.
 struct ClusterJobResolver: Sendable {

@@ -14,7 +14,8 @@ struct DataflowCommand: AsyncParsableCommand {
             `dataflow list` and stop with `dataflow cancel JOBID` (Flink's -m HOST:PORT picks the JobManager). \
             Run a job in this process with `dataflow run JOB --local`; print its plan with `dataflow info JOB`.
             """,
-        subcommands: [Run.self, Info.self, ListJobs.self, ClusterCommand.self, ListCommand.self, CancelCommand.self])
+        subcommands: [Run.self, Info.self, ListJobs.self, ClusterCommand.self, JobManagerCommand.self, TaskManagerCommand.self,
+                      ListCommand.self, CancelCommand.self])
 }
 
 /// Options shared by the commands that resolve a job from jobs.yaml.

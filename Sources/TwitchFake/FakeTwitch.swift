@@ -13,6 +13,8 @@ public final class FakeTwitch: Service, Sendable {
     public let clock: ScenarioClock
     public let http: FakeTwitchHTTPServer
     public let irc: FakeIRCServer
+    /// The IRC socket is bound once, by whichever of `run()` and `boundPorts()` comes first (two binds would race).
+    private let ircBinding = Mutex<Task<Int, any Error>?>(nil)
 
     public init(scenario: Scenario, clock: ScenarioClock? = nil, http httpConfiguration: FakeTwitchConfiguration = .init(),
                 irc ircConfiguration: FakeIRCConfiguration = .init(), logger: Logger = Logger(label: "twitch-fake")) {
@@ -30,6 +32,7 @@ public final class FakeTwitch: Service, Sendable {
 
     /// Runs both servers until cancelled or gracefully shut down; either failing stops both.
     public func run() async throws {
+        _ = try await bindIRC()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await self.http.run() }
             group.addTask { try await self.irc.run() }
@@ -40,8 +43,19 @@ public final class FakeTwitch: Service, Sendable {
 
     /// Ports once bound: (HTTP, IRC).
     public func boundPorts() async throws -> (http: Int, irc: Int) {
-        let ircPort = try await irc.start()
+        let ircPort = try await bindIRC()
         return (try await http.boundPort(), ircPort)
+    }
+
+    private func bindIRC() async throws -> Int {
+        let task = ircBinding.withLock { binding in
+            if let binding { return binding }
+            let irc = self.irc
+            let task = Task { try await irc.start() }
+            binding = task
+            return task
+        }
+        return try await task.value
     }
 }
 

@@ -49,6 +49,24 @@ public enum ClusterOptions {
         "taskmanager.memory.process.size", default: "", "Kept for Flink compatibility (FLINK_TASK_MANAGER_MEMORY); not enforced.",
         parse: { $0 }, render: { $0 })
 
+    // MARK: TaskManagers in other processes
+
+    public static let dataPort = ConfigOption<Int>(
+        "taskmanager.data.port", default: 0, "Port a TaskManager receives exchanges from other TaskManagers on; 0 picks a free port.",
+        parse: ConfigValue.port("taskmanager.data.port"), render: { "\($0)" })
+    public static let taskManagerHost = ConfigOption<String>(
+        "taskmanager.host", default: "127.0.0.1", "Address a TaskManager listens on and announces to the JobManager.",
+        parse: ConfigValue.string("taskmanager.host"), render: { $0 })
+    public static let heartbeatInterval = ConfigOption<Duration>(
+        "heartbeat.interval", default: .seconds(10), "How often a TaskManager reports to the JobManager.",
+        parse: ConfigValue.duration("heartbeat.interval"), render: FlinkDuration.render)
+    public static let heartbeatTimeout = ConfigOption<Duration>(
+        "heartbeat.timeout", default: .seconds(50), "Silence after which the JobManager considers a TaskManager lost.",
+        parse: ConfigValue.duration("heartbeat.timeout"), render: FlinkDuration.render)
+    public static let slotRequestTimeout = ConfigOption<Duration>(
+        "slot.request.timeout", default: .seconds(300), "How long a restarting job waits for enough free slots before it fails.",
+        parse: ConfigValue.duration("slot.request.timeout"), render: FlinkDuration.render)
+
     // MARK: Metrics
 
     public static let prometheusPort = ConfigOption<ClosedRange<Int>>(
@@ -104,6 +122,8 @@ public enum ClusterOptions {
         AnyConfigOption(taskSlots), AnyConfigOption(defaultParallelism), AnyConfigOption(maxParallelism),
         AnyConfigOption(bufferTimeout), AnyConfigOption(bufferSize), AnyConfigOption(buffersPerChannel),
         AnyConfigOption(jobManagerMemory), AnyConfigOption(taskManagerMemory),
+        AnyConfigOption(dataPort), AnyConfigOption(taskManagerHost), AnyConfigOption(heartbeatInterval),
+        AnyConfigOption(heartbeatTimeout), AnyConfigOption(slotRequestTimeout),
         AnyConfigOption(prometheusPort), AnyConfigOption(prometheusHost),
         AnyConfigOption(restartStrategyType), AnyConfigOption(fixedDelayAttempts), AnyConfigOption(fixedDelayDelay),
         AnyConfigOption(exponentialInitialBackoff), AnyConfigOption(exponentialMaxBackoff), AnyConfigOption(exponentialMultiplier),

@@ -71,28 +71,12 @@ public final class JobManager: Sendable {
         let receivedAt = clock()
         let (resolved, graph) = try resolve(submission)
         let id = JobID.random()
-        let taskManager = try place(id, resolved, graph, receivedAt: receivedAt)
-        guard let deployed = deploy(id, resolved, on: taskManager) else { return id }
-
-        let runningAt = clock()
+        let owners = try place(id, resolved, graph, submission: submission, receivedAt: receivedAt)
+        guard deploy(id, attempt: 0, owners: owners) else { return id }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - received) / 1_000_000
-        let cancelledMeanwhile = state.withLock { s in
-            s.jobs[id]?.deployed = deployed
-            s.jobs[id]?.deployment.initializing = runningAt
-            s.jobs[id]?.deployment.running = runningAt
-            s.jobs[id]?.submissionToRunningMillis = elapsed
-            if s.jobs[id]?.state == .created { s.jobs[id]?.transition(to: .running, at: runningAt) }
-            return s.jobs[id]?.state == .cancelling
-        }
-        // A cancel that arrived while the job was being deployed.
-        if cancelledMeanwhile { deployed.cancel() }
+        state.withLock { $0.jobs[id]?.submissionToRunningMillis = elapsed }
         let millis = String(format: "%.2f", elapsed)
         logger.info("Job \(resolved.job.name) (\(id)) switched from CREATED to RUNNING \(millis) ms after submission")
-
-        Task.detached { [weak self] in
-            let result = await deployed.completion()
-            self?.jobEnded(id, result)
-        }
         return id
     }
 
@@ -109,57 +93,118 @@ public final class JobManager: Sendable {
         }
     }
 
-    /// Reserves the job's slots and records it as CREATED.
-    private func place(_ id: JobID, _ resolved: ResolvedJob, _ graph: JobGraph,
-                       receivedAt: Int64) throws(JobSubmissionError) -> any TaskManagerGateway {
+    private static func tasksPerSlot(_ graph: JobGraph) -> [Int] {
         // Slot sharing: slot i runs subtask i of every vertex at least i + 1 wide.
         let slotsNeeded = graph.vertices.map(\.parallelism).max() ?? 1
-        let tasksPerSlot = (0..<slotsNeeded).map { slot in graph.vertices.filter { $0.parallelism > slot }.count }
+        return (0..<slotsNeeded).map { slot in graph.vertices.filter { $0.parallelism > slot }.count }
+    }
+
+    /// Reserves the job's slots and records it as CREATED.
+    private func place(_ id: JobID, _ resolved: ResolvedJob, _ graph: JobGraph, submission: JobSubmission,
+                       receivedAt: Int64) throws(JobSubmissionError) -> [TaskManagerID] {
+        let tasksPerSlot = Self.tasksPerSlot(graph)
         let parallelism = resolved.parallelism ?? configuration.runtime.defaultParallelism
         return try state.withLock { (s: inout State) throws(JobSubmissionError) in
-            let tm = try s.slots.allocate(id, tasksPerSlot: tasksPerSlot, jobName: resolved.job.name)
+            let owners = try s.slots.allocate(id, tasksPerSlot: tasksPerSlot, jobName: resolved.job.name)
+            if Set(owners).count > 1 {
+                do { try WireCodecCheck.validate(graph) } catch {
+                    s.slots.release(id)
+                    throw .invalid("job '\(resolved.job.name)' needs \(owners.count) slots, more than one TaskManager has free, and \(error)")
+                }
+            }
             var record = JobRecord(id: id, name: resolved.job.name, graph: graph, parameters: resolved.parameters, parallelism: parallelism,
-                                   taskManager: tm, state: .initializing, lastModification: receivedAt)
+                                   taskManager: owners[0], state: .initializing, lastModification: receivedAt)
+            record.submission = submission
+            record.resolved = resolved
             record.transition(to: .initializing, at: receivedAt)
             record.transition(to: .created, at: receivedAt)
             record.deployment.created = receivedAt
             record.deployment.scheduled = receivedAt
             s.jobs[id] = record
             s.order.append(id)
-            return s.taskManagers[tm]!
+            return owners
         }
     }
 
-    /// Starts the job's subtasks on the TaskManager; nil when that failed (the job is then FAILED, as in Flink).
-    private func deploy(_ id: JobID, _ resolved: ResolvedJob, on taskManager: any TaskManagerGateway) -> (any DeployedJob)? {
+    /// Deploys an attempt of the job into the slots `owners` holds (already reserved) and follows it; false when
+    /// deployment failed (the failure then takes the restart path).
+    @discardableResult
+    private func deploy(_ id: JobID, attempt: Int, owners: [TaskManagerID]) -> Bool {
         let deployingAt = clock()
-        state.withLock { $0.jobs[id]?.deployment.deploying = deployingAt }
-        do {
-            return try taskManager.deploy(resolved.job, jobID: id, parallelism: resolved.parallelism, configuration: configuration.runtime)
-        } catch {
-            let now = clock()
-            state.withLock { s in
-                s.jobs[id]?.exceptions.append(JobException(error: error, timestamp: now, taskManager: taskManager.registration))
-                s.jobs[id]?.transition(to: .failed, at: now)
-                s.slots.release(id)
+        guard let (record, gateways) = state.withLock({ s -> (JobRecord, [TaskManagerID: any TaskManagerGateway])? in
+            guard var r = s.jobs[id] else { return nil }
+            r.deployment.deploying = deployingAt
+            r.attempt = attempt
+            r.slotOwners = owners
+            r.taskManager = owners[0]
+            var gateways: [TaskManagerID: any TaskManagerGateway] = [:]
+            for tm in Set(owners) {
+                if let g = s.taskManagers[tm] { gateways[tm] = g; r.locations[tm] = g.registration }
             }
-            logger.error("Job \(resolved.job.name) (\(id)) failed to deploy: \(error)")
-            return nil
+            s.jobs[id] = r
+            return (r, gateways)
+        }) else { return false }
+        guard let resolved = record.resolved, let submission = record.submission else { return false }
+        let peers = gateways.values.map(\.registration.peerAddress)
+        let descriptor = TaskDeploymentDescriptor(jobID: id, attempt: attempt, submission: submission, runtime: RuntimeSettings(configuration.runtime),
+                                                  slotOwners: owners.map(\.description), peers: peers)
+        var parts: [(TaskManagerRegistration, any DeployedJob)] = []
+        do {
+            // Remote TaskManagers first: each connects its data channels while the others deploy.
+            let ordered = gateways.sorted { ($0.value.registration.dataPort > 0 ? 0 : 1, $0.key.description) < ($1.value.registration.dataPort > 0 ? 0 : 1, $1.key.description) }
+            for (tm, gateway) in ordered {
+                guard gateway.registration.id == tm else { continue }
+                parts.append((gateway.registration, try gateway.deploy(descriptor, resolved: resolved, graph: record.graph)))
+            }
+            if gateways.count < Set(owners).count { throw NetworkError("a TaskManager of the job's slots is gone") }
+        } catch {
+            for (_, part) in parts { part.cancel() }
+            let failedAt = clock()
+            logger.error("Job \(record.name) (\(id)) failed to deploy attempt \(attempt): \(error)")
+            state.withLock { s in
+                s.jobs[id]?.exceptions.append(JobException(error: error, timestamp: failedAt, taskManager: record.locations[owners[0]]))
+            }
+            attemptFailed(id, attempt: attempt)
+            return false
         }
+        let execution = AttemptExecution(jobID: id, attempt: attempt, parts: parts)
+        let runningAt = clock()
+        let cancelledMeanwhile = state.withLock { s in
+            s.jobs[id]?.deployed = execution
+            s.jobs[id]?.deployment.initializing = runningAt
+            s.jobs[id]?.deployment.running = runningAt
+            if let st = s.jobs[id]?.state, st == .created || st == .restarting { s.jobs[id]?.transition(to: .running, at: runningAt) }
+            return s.jobs[id]?.state == .cancelling
+        }
+        // A cancel that arrived while the job was being deployed.
+        if cancelledMeanwhile { execution.cancel() }
+        Task.detached { [weak self] in
+            let result = await execution.completion()
+            self?.attemptEnded(id, execution, result)
+        }
+        return true
     }
 
-    private func jobEnded(_ id: JobID, _ result: JobResult) {
+    private func attemptEnded(_ id: JobID, _ execution: AttemptExecution, _ result: JobResult) {
+        if result.status == .failed {
+            let now = clock()
+            let where_ = execution.failure?.taskManager
+            state.withLock { s in
+                guard var record = s.jobs[id], record.attempt == execution.attempt else { return }
+                record.finalMetrics = execution.subtaskMetrics()
+                record.deployed = nil
+                if let failure = result.failure { record.exceptions.append(JobException(runtimeFailure: failure, timestamp: now, taskManager: where_)) }
+                s.jobs[id] = record
+            }
+            attemptFailed(id, attempt: execution.attempt)
+            return
+        }
         let now = clock()
         let final = state.withLock { s -> JobRecord? in
-            guard var record = s.jobs[id] else { return nil }
-            record.finalMetrics = record.deployed?.subtaskMetrics()
+            guard var record = s.jobs[id], record.attempt == execution.attempt else { return nil }
+            record.finalMetrics = execution.subtaskMetrics()
             record.deployed = nil
-            if let failure = result.failure {
-                let tm = s.taskManagers[record.taskManager]?.registration
-                if record.state != .failing { record.transition(to: .failing, at: now) }
-                record.exceptions.append(JobException(runtimeFailure: failure, timestamp: now, taskManager: tm))
-            }
-            record.transition(to: JobState(result.status), at: now)
+            record.transition(to: record.state == .cancelling || result.status == .canceled ? .canceled : .finished, at: now)
             s.jobs[id] = record
             s.slots.release(id)
             return record
@@ -170,6 +215,119 @@ public final class JobManager: Sendable {
         }
     }
 
+    /// A failed attempt: RESTARTING and a new attempt after the restart strategy's delay, or FAILED.
+    private func attemptFailed(_ id: JobID, attempt: Int) {
+        let now = clock()
+        let strategy = configuration.restartStrategy
+        let decision = state.withLock { s -> (delay: Duration?, name: String)? in
+            guard var record = s.jobs[id], record.attempt == attempt else { return nil }
+            s.slots.release(id)
+            record.deployed = nil
+            if record.state == .cancelling {
+                record.transition(to: .canceled, at: now)
+                s.jobs[id] = record
+                return (nil, record.name)
+            }
+            let delay = Self.restartDelay(strategy, failures: record.failures, sinceLastFailure: now - record.lastFailureAt)
+            record.failures += 1
+            record.lastFailureAt = now
+            if record.state != .failing { record.transition(to: .failing, at: now) }
+            record.transition(to: delay == nil ? .failed : .restarting, at: now)
+            s.jobs[id] = record
+            return (delay, record.name)
+        }
+        guard let decision else { return }
+        guard let delay = decision.delay else {
+            rates.forget(id)
+            logger.error("Job \(decision.name) (\(id)) switched to FAILED (restart strategy: \(strategy))")
+            return
+        }
+        logger.warning("Job \(decision.name) (\(id)) switched to RESTARTING; attempt \(attempt + 1) in \(delay)")
+        Task.detached { [weak self] in
+            try? await Task.sleep(for: delay)
+            await self?.restart(id, attempt: attempt + 1)
+        }
+    }
+
+    /// The pause before the next attempt, or nil when the strategy gives up.
+    static func restartDelay(_ strategy: RestartStrategy, failures: Int, sinceLastFailure: Int64) -> Duration? {
+        switch strategy {
+        case .none:
+            return nil
+        case let .fixedDelay(attempts, delay):
+            return failures < attempts ? delay : nil
+        case let .failureRate(maxFailures, _, delay):
+            return failures < maxFailures ? delay : nil
+        case let .exponentialDelay(initial, maxBackoff, multiplier, resetThreshold, jitter, attempts):
+            guard failures < attempts else { return nil }
+            let quiet = sinceLastFailure >= Int64(resetThreshold.components.seconds * 1000)
+            let n = quiet && failures > 0 ? 0 : failures
+            let base = min(Double(initial.components.seconds) + Double(initial.components.attoseconds) / 1e18, 1e9) * pow(multiplier, Double(n))
+            let cap = Double(maxBackoff.components.seconds) + Double(maxBackoff.components.attoseconds) / 1e18
+            let backoff = min(base, cap)
+            let spread = backoff * jitter * Double.random(in: -1...1)
+            return .milliseconds(Int64(max(0, backoff + spread) * 1000))
+        }
+    }
+
+    /// Places the job again; waits for slots (a lost TaskManager's replacement) up to `slot.request.timeout`.
+    private func restart(_ id: JobID, attempt: Int) async {
+        let deadline = ContinuousClock.now + configuration[ClusterOptions.slotRequestTimeout]
+        while true {
+            let outcome = state.withLock { s -> Result<[TaskManagerID], JobSubmissionError>? in
+                guard let record = s.jobs[id], record.state == .restarting else { return nil }
+                do {
+                    let owners = try s.slots.allocate(id, tasksPerSlot: Self.tasksPerSlot(record.graph), jobName: record.name)
+                    if Set(owners).count > 1 {
+                        do { try WireCodecCheck.validate(record.graph) } catch {
+                            s.slots.release(id)
+                            return .failure(.invalid("\(error)"))
+                        }
+                    }
+                    return .success(owners)
+                } catch let error as JobSubmissionError {
+                    return .failure(error)
+                } catch {
+                    return .failure(.invalid("\(error)"))
+                }
+            }
+            switch outcome {
+            case nil:
+                return   // cancelled meanwhile
+            case .success(let owners)?:
+                logger.info("Restarting job \(id), attempt \(attempt)")
+                deploy(id, attempt: attempt, owners: owners)
+                return
+            case .failure(let error)?:
+                if case .noResources = error, ContinuousClock.now < deadline {
+                    try? await Task.sleep(for: .milliseconds(100))
+                    continue
+                }
+                let now = clock()
+                state.withLock { s in
+                    s.jobs[id]?.exceptions.append(JobException(error: NoResourceError(description: "could not acquire slots: \(error)"), timestamp: now, taskManager: nil))
+                    s.jobs[id]?.transition(to: .failed, at: now)
+                }
+                rates.forget(id)
+                logger.error("Job \(id) switched to FAILED: \(error)")
+                return
+            }
+        }
+    }
+
+    /// A TaskManager that closed its connection or missed its heartbeats: its slots are gone and the jobs running
+    /// there fail (and restart per the strategy).
+    func taskManagerLost(_ id: TaskManagerID, reason: String) {
+        let gateway = state.withLock { s -> (any TaskManagerGateway)? in
+            let g = s.taskManagers.removeValue(forKey: id)
+            s.slots.unregister(id)
+            return g
+        }
+        guard let gateway else { return }
+        logger.warning("TaskManager \(id) (\(gateway.registration.endpoint)) lost: \(reason)")
+        (gateway as? RemoteTaskManager)?.markLost(reason)
+    }
+
     /// Cancels a job: CANCELLING now, CANCELED once every subtask has stopped.
     public func cancel(_ id: JobID) throws(JobCancellationError) {
         let now = clock()
@@ -177,6 +335,12 @@ public final class JobManager: Sendable {
             guard var record = s.jobs[id] else { throw .unknownJob(id) }
             switch record.state {
             case .canceled, .cancelling: return nil
+            case .restarting:
+                // Between attempts nothing runs: the job ends at once.
+                record.transition(to: .canceled, at: now)
+                s.slots.release(id)
+                s.jobs[id] = record
+                return nil
             case .finished, .failed:
                 throw .alreadyTerminated(id, record.state)
             default:
@@ -230,14 +394,17 @@ public final class JobManager: Sendable {
         if live != nil && !record.state.isTerminal {
             metrics.rates = rates.observe(record.id, values: metrics.rateInputs, now: now, runningSince: record.timestamps[.running])
         }
-        let tm = taskManager(record.taskManager)?.registration
+        let tm = record.locations[record.taskManager] ?? taskManager(record.taskManager)?.registration
+        let slotLocations = record.slotOwners.compactMap { record.locations[$0] }
         return JobSnapshot(id: record.id, name: record.name, state: record.state, startTime: record.startTime, endTime: record.endTime,
                            lastModification: record.lastModification, timestamps: record.timestamps, graph: record.graph,
-                           parameters: record.parameters, parallelism: record.parallelism, taskManager: tm,
+                           parameters: record.parameters, parallelism: record.parallelism, taskManager: tm, slotLocations: slotLocations,
                            exceptions: record.exceptions, deployment: record.deployment,
                            submissionToRunningMillis: record.submissionToRunningMillis, metrics: metrics, now: now)
     }
 }
+
+struct NoResourceError: Error, CustomStringConvertible { let description: String }
 
 /// A TaskManager's slots as the JobManager accounts them.
 public struct SlotReport: Sendable {

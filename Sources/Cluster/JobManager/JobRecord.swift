@@ -57,7 +57,20 @@ struct JobRecord: Sendable {
     let graph: JobGraph
     let parameters: [String: String]
     let parallelism: Int
-    let taskManager: TaskManagerID
+    /// The TaskManager of the job's first slot (where a job on one TaskManager runs).
+    var taskManager: TaskManagerID
+    /// Per slot of the current attempt, its TaskManager.
+    var slotOwners: [TaskManagerID] = []
+    /// Every TaskManager's registration as the attempt was deployed (kept after a TaskManager is gone).
+    var locations: [TaskManagerID: TaskManagerRegistration] = [:]
+    /// The execution attempt: 0, then one more per restart.
+    var attempt = 0
+    /// Failures counted by the restart strategy, and the last one's epoch milliseconds.
+    var failures = 0
+    var lastFailureAt: Int64 = 0
+    /// The submission as received, for redeploying after a failure.
+    var submission: JobSubmission?
+    var resolved: ResolvedJob?
     var deployed: (any DeployedJob)?
     var state: JobState
     var timestamps: [JobState: Int64] = [:]
@@ -95,6 +108,8 @@ public struct JobSnapshot: Sendable {
     public let parameters: [String: String]
     public let parallelism: Int
     public let taskManager: TaskManagerRegistration?
+    /// Per slot (= subtask index), the TaskManager running it in the current (or last) attempt.
+    public let slotLocations: [TaskManagerRegistration]
     public let exceptions: [JobException]
     public let deployment: DeploymentTimes
     public let submissionToRunningMillis: Double?

@@ -25,23 +25,45 @@ struct SlotPool: Sendable {
     func slots(of tm: TaskManagerID) -> Int { offered[tm] ?? 0 }
     func free(on tm: TaskManagerID) -> Int { slots(of: tm) - (allocations[tm] ?? []).reduce(0) { $0 + $1.slots } }
 
-    /// Reserves `slots` on the TaskManager with the most free slots, or explains why it cannot.
-    mutating func allocate(_ jobID: JobID, tasksPerSlot: [Int], jobName: String) throws(JobSubmissionError) -> TaskManagerID {
+    /// Reserves the job's slots — on one TaskManager when one has room, else spread over several, fullest-free
+    /// first — and returns the TaskManager of each slot; or explains why it cannot.
+    mutating func allocate(_ jobID: JobID, tasksPerSlot: [Int], jobName: String) throws(JobSubmissionError) -> [TaskManagerID] {
         let slots = tasksPerSlot.count
         guard !taskManagers.isEmpty else {
-            throw .noResources("no TaskManager is registered: start one (dataflow cluster starts one with the JobManager)")
+            throw .noResources("no TaskManager is registered: start one (dataflow cluster starts one with the JobManager; "
+                + "dataflow taskmanager joins a dataflow jobmanager)")
         }
-        let largest = taskManagers.map { self.slots(of: $0) }.max() ?? 0
-        guard slots <= largest else {
-            throw .invalid("job '\(jobName)' needs \(slots) task slots (its widest vertex has parallelism \(slots)), but a TaskManager "
-                + "offers at most \(largest); lower the parallelism (-p) or raise taskmanager.numberOfTaskSlots")
+        guard slots <= totalSlots else {
+            throw .invalid("job '\(jobName)' needs \(slots) task slots (its widest vertex has parallelism \(slots)), but the cluster "
+                + "offers at most \(totalSlots) (\(taskManagers.count) TaskManager\(taskManagers.count == 1 ? "" : "s")); lower the "
+                + "parallelism (-p), raise taskmanager.numberOfTaskSlots or start more TaskManagers")
         }
-        guard let target = taskManagers.max(by: { free(on: $0) < free(on: $1) }), free(on: target) >= slots else {
+        guard freeSlots >= slots else {
             throw .noResources("not enough free task slots: job '\(jobName)' needs \(slots), \(freeSlots) of \(totalSlots) are free; "
                 + "cancel a running job (dataflow list, dataflow cancel JOBID) or lower the parallelism (-p)")
         }
-        allocations[target, default: []].append(Allocation(jobID: jobID, tasksPerSlot: tasksPerSlot))
-        return target
+        var owners: [TaskManagerID] = []
+        if let single = taskManagers.filter({ free(on: $0) >= slots }).max(by: { free(on: $0) < free(on: $1) }) {
+            owners = Array(repeating: single, count: slots)
+        } else {
+            // Stable order: most free slots first, registration order among equals.
+            let order = taskManagers.enumerated().sorted { (free(on: $0.element), -$0.offset) > (free(on: $1.element), -$1.offset) }
+            for (_, tm) in order where owners.count < slots {
+                owners += Array(repeating: tm, count: min(free(on: tm), slots - owners.count))
+            }
+        }
+        for tm in Set(owners) {
+            let mine = owners.indices.filter { owners[$0] == tm }.map { tasksPerSlot[$0] }
+            allocations[tm, default: []].append(Allocation(jobID: jobID, tasksPerSlot: mine))
+        }
+        return owners
+    }
+
+    /// Forgets a TaskManager (lost or shut down) and what it held.
+    mutating func unregister(_ id: TaskManagerID) {
+        taskManagers.removeAll { $0 == id }
+        offered[id] = nil
+        allocations[id] = nil
     }
 
     mutating func release(_ jobID: JobID) {

@@ -17,10 +17,12 @@ public final class LocalTaskManager: TaskManagerGateway {
         self.clock = clock
     }
 
-    public func deploy(_ job: Job, jobID: JobID, parallelism: Int?, configuration: DataflowConfiguration) throws -> any DeployedJob {
-        var runtime = configuration
-        runtime.taskSlots = registration.slots   // the executor checks the job against this TaskManager's slots
-        return try LocalExecutor(configuration: runtime).submit(job, parallelism: parallelism)
+    public func deploy(_ descriptor: TaskDeploymentDescriptor, resolved: ResolvedJob, graph: JobGraph) throws -> any DeployedJob {
+        let mine = registration.id.description
+        guard descriptor.slotOwners.allSatisfy({ $0 == mine }) else {
+            throw JobDefinitionError("a TaskManager inside the JobManager's process has no data port: the job must fit its slots")
+        }
+        return try LocalExecutor(configuration: descriptor.runtime.configuration).deploy(graph, jobID: descriptor.jobID, placement: nil)
     }
 
     public func heartbeat() -> TaskManagerHeartbeat {

@@ -3,7 +3,7 @@ import Synchronization
 
 /// What this process uses (Linux `/proc`), reported where Flink reports JVM figures: resident memory stands in for
 /// "heap", and JVM-only figures (metaspace, GC) are left out rather than invented.
-public struct ProcessStatistics: Sendable {
+public struct ProcessStatistics: Sendable, Codable {
     public var residentBytes: Int64 = 0
     public var virtualBytes: Int64 = 0
     public var threads: Int64 = 0

@@ -13,25 +13,33 @@ public struct TaskManagerRegistration: Sendable {
     /// Epoch milliseconds.
     public let registeredAt: Int64
 
+    public init(id: TaskManagerID, host: String, dataPort: Int, slots: Int, cpuCores: Int, physicalMemory: Int64, registeredAt: Int64) {
+        self.id = id; self.host = host; self.dataPort = dataPort; self.slots = slots; self.cpuCores = cpuCores
+        self.physicalMemory = physicalMemory; self.registeredAt = registeredAt
+    }
+
     /// `host:dataPort` as Flink's `endpoint` fields show it (the host alone without a data port).
     public var endpoint: String { dataPort > 0 ? "\(host):\(dataPort)" : host }
     /// Flink's `path` field: the TaskManager's RPC address.
     public var path: String { "dataflow://\(host)/taskmanager/\(id)" }
+    /// Where its data port is, for the other TaskManagers of a job.
+    public var peerAddress: PeerAddress { PeerAddress(id: id.description, host: host, port: dataPort) }
 }
 
-/// The JobManager's handle on a TaskManager (Flink's `TaskExecutorGateway`). In this slice a job is deployed whole
-/// onto one TaskManager in the same process; a remote TaskManager implements the same protocol over RPC.
+/// The JobManager's handle on a TaskManager (Flink's `TaskExecutorGateway`): one in this process
+/// (`LocalTaskManager`), or one in another process reached over the RPC connection (`RemoteTaskManager`).
 public protocol TaskManagerGateway: Sendable {
     var registration: TaskManagerRegistration { get }
 
-    /// Builds and starts every subtask of `job` in this TaskManager's slots.
-    func deploy(_ job: Job, jobID: JobID, parallelism: Int?, configuration: DataflowConfiguration) throws -> any DeployedJob
+    /// Builds and starts the subtasks of a job attempt that the descriptor places into this TaskManager's slots.
+    /// `resolved` and `graph` are the JobManager's; a remote TaskManager builds its own from the descriptor.
+    func deploy(_ descriptor: TaskDeploymentDescriptor, resolved: ResolvedJob, graph: JobGraph) throws -> any DeployedJob
 
     /// The TaskManager's liveness and process statistics (memory, CPU, threads).
     func heartbeat() -> TaskManagerHeartbeat
 }
 
-/// A job running on a TaskManager, as the JobManager follows it.
+/// A job (or one TaskManager's share of it) running, as the JobManager follows it.
 public protocol DeployedJob: AnyObject, Sendable {
     var status: JobStatus { get }
     func cancel()

@@ -5,9 +5,19 @@ import Foundation
 /// bounded queue. A full queue blocks the producers — that is the backpressure, and what keeps memory bounded.
 /// In one process a channel is a direct put; across processes a network channel will put on arrival, with
 /// credits mirroring the free slots here.
-final class InputGate<T>: @unchecked Sendable {
+/// Where a channel writer hands its full buffers: an input gate in this process, or a network channel to another.
+class BatchConsumer<T>: @unchecked Sendable {
+    func put(_ batch: ChannelBatch<T>) throws { fatalError("abstract") }
+}
+
+final class InputGate<T>: BatchConsumer<T>, @unchecked Sendable {
     let channelCount: Int
     let capacity: Int
+    /// Slots beyond `capacity` for batches that arrived over the network: their senders held credit, so they
+    /// never wait here (the network thread must not block) and their number is bounded by the credits given out.
+    let networkReserve: Int
+    /// Per channel, what to do when one of its batches is taken (a network channel returns one credit).
+    private var onTaken: [(@Sendable () -> Void)?]
     private let condition = NSCondition()
     /// A ring of `capacity` slots; a taken batch's slot is cleared at once, so the gate holds no more than
     /// `capacity` batches alive.
@@ -17,25 +27,50 @@ final class InputGate<T>: @unchecked Sendable {
     private var closed = false
     private var poked = false
 
-    init(channelCount: Int, capacity: Int) {
+    init(channelCount: Int, capacity: Int, networkReserve: Int = 0) {
         self.channelCount = channelCount
         self.capacity = max(1, capacity)
-        ring = Array(repeating: nil, count: self.capacity)
+        self.networkReserve = networkReserve
+        ring = Array(repeating: nil, count: self.capacity + networkReserve)
+        onTaken = Array(repeating: nil, count: channelCount)
+    }
+
+    /// Before the job starts: marks `channel` as a network channel that gives a credit back for every batch taken.
+    func setOnTaken(channel: Int, _ action: @escaping @Sendable () -> Void) { onTaken[channel] = action }
+
+    /// Puts a batch that arrived with credit, without waiting; false when the gate is closed (the job ended) and
+    /// the batch was let go.
+    @discardableResult
+    func putCredited(_ batch: ChannelBatch<T>) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !closed else { return false }
+        precondition(count < ring.count, "a network sender exceeded its credit")
+        ring[(head + count) % ring.count] = batch
+        count += 1
+        condition.broadcast()
+        return true
     }
 
     /// Puts a batch, waiting while the gate is full. Throws when the job is cancelled.
-    func put(_ batch: ChannelBatch<T>) throws {
+    override func put(_ batch: ChannelBatch<T>) throws {
         condition.lock()
         defer { condition.unlock() }
         while count >= capacity && !closed { condition.wait() }
         if closed { throw CancelledError() }
-        ring[(head + count) % capacity] = batch
+        ring[(head + count) % ring.count] = batch
         count += 1
         condition.broadcast()
     }
 
     /// Takes the next batch, waiting up to `deadline` (nil: forever). Returns nil on timeout or when poked.
     func take(until deadline: Date?) throws -> ChannelBatch<T>? {
+        guard let batch = try takeLocked(until: deadline) else { return nil }
+        onTaken[batch.channel]?()
+        return batch
+    }
+
+    private func takeLocked(until deadline: Date?) throws -> ChannelBatch<T>? {
         condition.lock()
         defer { condition.unlock() }
         while count == 0 && !closed && !poked {
@@ -49,7 +84,7 @@ final class InputGate<T>: @unchecked Sendable {
         if poked { poked = false; if count == 0 { return nil } }
         let b = ring[head]
         ring[head] = nil
-        head = (head + 1) % capacity
+        head = (head + 1) % ring.count
         count -= 1
         condition.broadcast()
         return b
@@ -76,14 +111,14 @@ final class InputGate<T>: @unchecked Sendable {
 
 /// The producer end of one channel: fills a buffer and hands it to the gate when full or on flush.
 final class ChannelWriter<T> {
-    private let gate: InputGate<T>
+    private let gate: BatchConsumer<T>
     let channel: Int
     private let bufferSize: Int
     private var values: [T] = []
     private var timestamps: [Timestamp] = []
     private var controls: [ControlMark] = []
 
-    init(gate: InputGate<T>, channel: Int, bufferSize: Int) {
+    init(gate: BatchConsumer<T>, channel: Int, bufferSize: Int) {
         self.gate = gate; self.channel = channel; self.bufferSize = bufferSize
         values.reserveCapacity(bufferSize)
         timestamps.reserveCapacity(bufferSize)

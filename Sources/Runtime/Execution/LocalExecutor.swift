@@ -2,7 +2,7 @@ import Dataflow
 import Foundation
 
 /// Flink's job states (the ones a local run passes through).
-public enum JobStatus: String, Sendable {
+public enum JobStatus: String, Sendable, Codable {
     case created = "CREATED", running = "RUNNING", finished = "FINISHED", cancelling = "CANCELLING"
     case canceled = "CANCELED", failing = "FAILING", failed = "FAILED"
     public var isTerminal: Bool { self == .finished || self == .canceled || self == .failed }
@@ -19,14 +19,22 @@ public struct JobResult: Sendable {
     public let stageMetrics: [String: [String: Int64]]
 
     public func metric(_ stage: String, _ name: String) -> Int64 { stageMetrics[stage]?[name] ?? 0 }
+
+    public init(jobID: JobID, status: JobStatus, failure: String?, durationMillis: Int64, stageMetrics: [String: [String: Int64]]) {
+        self.jobID = jobID; self.status = status; self.failure = failure; self.durationMillis = durationMillis; self.stageMetrics = stageMetrics
+    }
 }
 
 /// The metrics of one stage's subtask.
-public struct SubtaskMetrics: Sendable {
+public struct SubtaskMetrics: Sendable, Codable {
     public let stage: String
     public let vertex: Int
     public let subtask: Int
     public let values: [String: Int64]
+
+    public init(stage: String, vertex: Int, subtask: Int, values: [String: Int64]) {
+        self.stage = stage; self.vertex = vertex; self.subtask = subtask; self.values = values
+    }
 }
 
 /// A running job: its graph, state, metrics, and the threads of its subtasks.
@@ -46,19 +54,37 @@ public final class JobExecution: @unchecked Sendable {
     private var closeGates: [() -> Void] = []
     private let metricGroups: [[MetricGroup]]   // [node][subtask]
 
-    init(jobID: JobID, graph: JobGraph) {
+    /// Which subtasks run in this process (all of them, unless the job spans TaskManagers).
+    private let isLocal: @Sendable (_ vertex: Int, _ subtask: Int) -> Bool
+    private var onEnd: (() -> Void)?
+
+    init(jobID: JobID, graph: JobGraph, isLocal: @escaping @Sendable (Int, Int) -> Bool = { _, _ in true }) {
         self.jobID = jobID
         self.graph = graph
+        self.isLocal = isLocal
         slots = graph.vertices.map(\.parallelism).max() ?? 1
         metricGroups = graph.stream.nodes.map { n in (0..<graph.parallelism[n.id]).map { _ in MetricGroup() } }
     }
 
     func metrics(node: Int, subtask: Int) -> MetricGroup { metricGroups[node][subtask] }
 
-    func install(runners: [SubtaskRunner], closeGates: [() -> Void]) {
+    func install(runners: [SubtaskRunner], closeGates: [() -> Void], onEnd: (() -> Void)? = nil) {
         self.runners = runners
         self.closeGates = closeGates
+        self.onEnd = onEnd
         remaining = runners.count
+    }
+
+    /// Fails the job from outside its subtasks (a broken network channel): the first failure is kept, every
+    /// subtask is stopped.
+    public func fail(_ reason: String) {
+        lock.lock()
+        guard !_status.isTerminal, !cancelled else { lock.unlock(); return }
+        failure = reason
+        _status = .failing
+        cancelled = true
+        lock.unlock()
+        for close in closeGates { close() }
     }
 
     func start() {
@@ -109,13 +135,17 @@ public final class JobExecution: @unchecked Sendable {
     private func done() {
         lock.lock()
         remaining -= 1
+        var ended: (() -> Void)?
         if remaining == 0 {
+            ended = onEnd
+            onEnd = nil
             runners = []   // breaks the runner ↔ execution cycle
             endNanos = DispatchTime.now().uptimeNanoseconds
             _status = failure != nil ? .failed : (cancelled ? .canceled : .finished)
             lock.broadcast()
         }
         lock.unlock()
+        ended?()
     }
 
     /// Blocks until every subtask has ended.
@@ -144,7 +174,7 @@ public final class JobExecution: @unchecked Sendable {
     public func subtaskMetrics() -> [SubtaskMetrics] {
         var out: [SubtaskMetrics] = []
         for n in graph.stream.nodes {
-            for (i, g) in metricGroups[n.id].enumerated() {
+            for (i, g) in metricGroups[n.id].enumerated() where isLocal(graph.vertexOf[n.id], i) {
                 out.append(SubtaskMetrics(stage: n.name, vertex: graph.vertexOf[n.id], subtask: i, values: g.snapshot()))
             }
         }
@@ -194,11 +224,23 @@ public final class LocalExecutor: Sendable {
             throw JobDefinitionError("job '\(job.name)' needs \(needed) task slots but the local TaskManager offers "
                 + "\(configuration.taskSlots) (set -D taskmanager.numberOfTaskSlots=\(needed), or lower the parallelism)")
         }
-        let execution = JobExecution(jobID: .random(), graph: graph)
+        return try deploy(graph, jobID: .random(), placement: nil)
+    }
 
-        // Gates of every consumer subtask, and each input edge's first channel.
-        var gates = [[AnyObject]](repeating: [], count: graph.vertices.count)
+    /// Builds and starts the subtasks of `graph` that `placement` puts on this TaskManager (all of them without a
+    /// placement). Exchanges between two local subtasks go through in-memory gates; exchanges with a subtask on
+    /// another TaskManager go through `placement.network` with credit-based flow control.
+    public func deploy(_ graph: JobGraph, jobID: JobID, placement: SubtaskPlacement?) throws -> JobExecution {
+        try Self.validateSideOutputs(graph)
+        if let placement, placement.spansTaskManagers { try WireCodecCheck.validate(graph) }
+        let isLocal: @Sendable (Int) -> Bool = { subtask in placement?.isLocal(subtask) ?? true }
+        let execution = JobExecution(jobID: jobID, graph: graph, isLocal: { _, subtask in isLocal(subtask) })
+        let attempt = placement?.attempt ?? 0
+
+        // Gates of every local consumer subtask, and each input edge's first channel.
+        var gates = [[AnyObject?]](repeating: [], count: graph.vertices.count)
         var channelOffset = [Int](repeating: 0, count: graph.edges.count)
+        var inbound: [(ChannelKey, InboundChannel)] = []
         for (v, vertex) in graph.vertices.enumerated() {
             var channels = 0
             for (i, e) in graph.edges.enumerated() where e.consumerVertex == v {
@@ -207,16 +249,38 @@ public final class LocalExecutor: Sendable {
             }
             guard channels > 0 else { continue }
             let capacity = max(2, channels * configuration.buffersPerChannel)
-            gates[v] = (0..<vertex.parallelism).map { _ in makeGate(for: graph.node(vertex.head).spec, channels: channels, capacity: capacity) }
+            gates[v] = try (0..<vertex.parallelism).map { (j: Int) -> AnyObject? in
+                guard isLocal(j) else { return nil }
+                // Network channels of this gate: (edge, producer) pairs whose producer runs elsewhere.
+                var remoteChannels: [(edge: Int, producer: Int)] = []
+                for (k, e) in graph.edges.enumerated() where e.consumerVertex == v {
+                    for p in 0..<graph.vertices[e.producerVertex].parallelism where !isLocal(p) && Self.feeds(e, producer: p, consumer: j) {
+                        remoteChannels.append((k, p))
+                    }
+                }
+                let spec = graph.node(vertex.head).spec
+                let gate = makeGate(for: spec, channels: channels, capacity: capacity,
+                                    networkReserve: remoteChannels.count * configuration.buffersPerChannel)
+                for (k, p) in remoteChannels {
+                    guard let placement, let network = placement.network else {
+                        throw JobDefinitionError("subtask \(p) runs on another TaskManager but there is no network")
+                    }
+                    let key = ChannelKey(jobID: jobID, attempt: attempt, edge: k, producer: p, consumer: j)
+                    let peer = placement.owner(of: p)
+                    let channel = try makeInboundChannel(for: spec, gate: gate, channel: channelOffset[k] + p, key: key, peer: peer,
+                                                         network: network, fail: { [weak execution] reason in execution?.fail(reason) })
+                    inbound.append((key, channel))
+                }
+                return gate
+            }
         }
 
         var runners: [SubtaskRunner] = []
         for (v, vertex) in graph.vertices.enumerated() {
-            for i in 0..<vertex.parallelism {
+            for i in 0..<vertex.parallelism where isLocal(i) {
                 let pts = ProcessingTimeService(clock: clock)
                 let mailbox = Mailbox()
-                if !gates[v].isEmpty {
-                    let gate = gates[v][i] as! GateClosing
+                if !gates[v].isEmpty, let gate = gates[v][i] as? GateClosing {
                     mailbox.onPost = { [unowned(unsafe) gate] in gate.poke() }
                 }
                 var constructed: [Int: ConstructedOperator] = [:]
@@ -228,9 +292,14 @@ public final class LocalExecutor: Sendable {
                         outputs[edge.port, default: []].append(constructed[consumer]!.input!)
                     }
                     for (k, e) in graph.edges.enumerated() where e.producerNode == nodeID {
-                        let builder = PartitionerConstructor(strategy: e.strategy, producerSubtask: i, gates: gates[e.consumerVertex],
+                        var builder = PartitionerConstructor(strategy: e.strategy, producerSubtask: i, gates: gates[e.consumerVertex],
                                                              channelOffset: channelOffset[k], bufferSize: configuration.bufferSize,
                                                              maxParallelism: graph.maxParallelism)
+                        if let placement, let network = placement.network {
+                            builder.remote = .init(network: network, channel: { j in
+                                (ChannelKey(jobID: jobID, attempt: attempt, edge: k, producer: i, consumer: j), placement.owner(of: j))
+                            }, isCancelled: { [weak execution] in execution?.isCancelled ?? true })
+                        }
                         let (partitioner, flushable) = try e.streamEdge.exchange.accept(builder)
                         outputs[e.streamEdge.port, default: []].append(partitioner)
                         flushables.append(flushable)
@@ -242,16 +311,24 @@ public final class LocalExecutor: Sendable {
                 }
                 let head = constructed[vertex.head]!
                 let input: InputDriving? = head.source == nil
-                    ? makeGateDriver(for: graph.node(vertex.head).spec, gate: gates[v][i], head: head.input!) : nil
+                    ? makeGateDriver(for: graph.node(vertex.head).spec, gate: gates[v][i]!, head: head.input!) : nil
                 runners.append(SubtaskRunner(vertex: v, subtask: i, name: graph.name(of: v), operators: vertex.nodes.map { constructed[$0]! },
                                              flushables: flushables, input: input, processingTime: pts, mailbox: mailbox,
                                              configuration: configuration, execution: execution))
             }
         }
-        let closers: [() -> Void] = gates.flatMap { $0 }.map { gate in { (gate as! GateClosing).closeGate() } }
-        execution.install(runners: runners, closeGates: closers)
+        let closers: [() -> Void] = gates.flatMap { $0 }.compactMap { $0 }.map { gate in { (gate as! GateClosing).closeGate() } }
+        let network = placement?.network
+        execution.install(runners: runners, closeGates: closers, onEnd: { network?.release(jobID: jobID, attempt: attempt) })
+        // Channels are registered (and their credits announced) only once the gates exist and the job can fail.
+        for (key, channel) in inbound { network?.registerInbound(key, channel, initialCredits: configuration.buffersPerChannel) }
         execution.start()
         return execution
+    }
+
+    /// Whether producer subtask `p` can send to consumer subtask `j` along `e` (a forward edge pairs equal indices).
+    static func feeds(_ e: JobGraph.Edge, producer p: Int, consumer j: Int) -> Bool {
+        e.strategy == .forward ? p == j : true
     }
 
     /// Runs a job to its end.

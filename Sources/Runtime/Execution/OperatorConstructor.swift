@@ -96,37 +96,56 @@ struct OperatorConstructor: OperatorSpecVisitor {
 struct PartitionerConstructor: ExchangeSpecVisitor {
     let strategy: ShipStrategy
     let producerSubtask: Int
-    /// The consumer vertex's gates (`InputGate<Downstream>`), one per consumer subtask.
-    let gates: [AnyObject]
+    /// The consumer vertex's gates (`InputGate<Downstream>`), one per consumer subtask; nil where that subtask runs
+    /// on another TaskManager.
+    let gates: [AnyObject?]
     /// This edge's first channel index in every consumer gate.
     let channelOffset: Int
     let bufferSize: Int
     let maxParallelism: Int
+    /// For consumers on other TaskManagers: the network, and each consumer subtask's channel key and TaskManager.
+    var remote: RemoteEdge? = nil
 
-    private func writers<D>(_: D.Type) -> [ChannelWriter<D>] {
-        gates.map { ChannelWriter(gate: $0 as! InputGate<D>, channel: channelOffset + producerSubtask, bufferSize: bufferSize) }
+    struct RemoteEdge {
+        let network: NetworkEnvironment
+        let channel: (_ consumer: Int) -> (ChannelKey, String)
+        let isCancelled: () -> Bool
+    }
+
+    private func writer<D>(_: D.Type, consumer: Int) throws -> ChannelWriter<D> {
+        let channel = channelOffset + producerSubtask
+        if let gate = gates[consumer] {
+            return ChannelWriter(gate: gate as! InputGate<D>, channel: channel, bufferSize: bufferSize)
+        }
+        guard let remote else { throw JobDefinitionError("consumer subtask \(consumer) has neither a local gate nor a network channel") }
+        guard let codec = WireCodec<D>() else { throw JobDefinitionError(WireCodecCheck.missing(D.self)) }
+        let (key, peer) = remote.channel(consumer)
+        let sender = RemoteChannelSender(network: remote.network, key: key, peer: peer, codec: codec, isCancelled: remote.isCancelled)
+        return ChannelWriter(gate: sender, channel: channel, bufferSize: bufferSize)
+    }
+
+    private func writers<D>(_: D.Type) throws -> [ChannelWriter<D>] {
+        try gates.indices.map { try writer(D.self, consumer: $0) }
     }
 
     func passThrough<T>(_ spec: PassThroughExchange<T>) throws -> (AnyObject, Flushable) {
         switch strategy {
         case .forward:
-            let w = ChannelWriter(gate: gates[producerSubtask] as! InputGate<T>, channel: channelOffset + producerSubtask,
-                                  bufferSize: bufferSize)
-            let p = ForwardPartitioner(writer: w)
+            let p = ForwardPartitioner(writer: try writer(T.self, consumer: producerSubtask))
             return (p, p)
         default:
-            let p = RebalancePartitioner(writers: writers(T.self), start: producerSubtask)
+            let p = RebalancePartitioner(writers: try writers(T.self), start: producerSubtask)
             return (p, p)
         }
     }
 
     func keyed<T, K>(_ spec: KeyedExchange<T, K>) throws -> (AnyObject, Flushable) {
-        let p = HashPartitioner(writers: writers(Keyed<K, T>.self), key: spec.key, maxParallelism: maxParallelism)
+        let p = HashPartitioner(writers: try writers(Keyed<K, T>.self), key: spec.key, maxParallelism: maxParallelism)
         return (p, p)
     }
 }
 
 /// Makes the input gate of a consumer subtask, typed by the head operator's input.
-func makeGate<S: OperatorSpec>(for spec: S, channels: Int, capacity: Int) -> AnyObject {
-    InputGate<S.Input>(channelCount: channels, capacity: capacity)
+func makeGate<S: OperatorSpec>(for spec: S, channels: Int, capacity: Int, networkReserve: Int = 0) -> AnyObject {
+    InputGate<S.Input>(channelCount: channels, capacity: capacity, networkReserve: networkReserve)
 }

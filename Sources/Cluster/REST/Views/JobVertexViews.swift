@@ -62,9 +62,11 @@ extension JobVertexDetailsInfo {
         let vertex = job.graph.vertices[v]
         let start = job.tasksStartTime, end = job.taskEndTime
         let subtasks = (0..<vertex.parallelism).map { i in
-            SubtaskDetails(subtask: i, status: job.executionState, attempt: 0, endpoint: job.endpoint, startTime: start, endTime: end,
+            // Subtask i runs in the job's slot i (slot sharing), on that slot's TaskManager.
+            let tm = i < job.slotLocations.count ? job.slotLocations[i] : job.taskManager
+            return SubtaskDetails(subtask: i, status: job.executionState, attempt: 0, endpoint: tm?.endpoint ?? "", startTime: start, endTime: end,
                            duration: (end >= 0 ? end : job.now) - start, metrics: IOMetrics(job, vertex: v, subtasks: [i]),
-                           taskManagerID: job.taskManager?.id ?? TaskManagerID(raw: HexID(upper: 0, lower: 0)),
+                           taskManagerID: tm?.id ?? TaskManagerID(raw: HexID(upper: 0, lower: 0)),
                            statusDuration: job.subtaskStatusDuration, legacyStartTime: start)
         }
         self.init(id: vertex.id, name: job.graph.name(of: v), parallelism: vertex.parallelism, maxParallelism: job.graph.maxParallelism,

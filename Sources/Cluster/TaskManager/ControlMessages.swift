@@ -1,0 +1,77 @@
+import Dataflow
+import Foundation
+import Runtime
+
+/// The one message set between TaskManagers and the JobManager (`jobmanager.rpc.port`): JSON in length-prefixed
+/// frames over one TCP connection per TaskManager, opened by the TaskManager.
+public enum ControlMessage: Codable, Sendable {
+    /// TaskManager → JobManager, first on a connection.
+    case register(TaskManagerHello)
+    /// JobManager → TaskManager: accepted.
+    case registered(jobManager: String)
+    /// TaskManager → JobManager, every `heartbeat.interval`.
+    case heartbeat(timestamp: Int64, process: ProcessStatistics)
+    /// JobManager → TaskManager: run the subtasks in your slots.
+    case deploy(TaskDeploymentDescriptor)
+    /// JobManager → TaskManager: stop a job attempt's subtasks.
+    case cancel(jobID: JobID, attempt: Int)
+    /// TaskManager → JobManager: a job attempt's state on this TaskManager and its subtasks' metrics (sent on every
+    /// change and with every heartbeat while it runs).
+    case taskState(TaskStateReport)
+
+    static let frameKind: UInt8 = 10
+
+    func frame() throws -> [UInt8] { Array(try JSONEncoder().encode(self)) }
+    static func parse(_ payload: [UInt8]) throws -> ControlMessage { try JSONDecoder().decode(ControlMessage.self, from: Data(payload)) }
+}
+
+public struct TaskManagerHello: Codable, Sendable {
+    public let id: TaskManagerID
+    public let host: String
+    public let dataPort: Int
+    public let slots: Int
+    public let cpuCores: Int
+    public let physicalMemory: Int64
+}
+
+/// The runtime settings a job runs with (the JobManager's, so every TaskManager builds the same graph).
+public struct RuntimeSettings: Codable, Sendable {
+    var defaultParallelism: Int
+    var maxParallelism: Int
+    var bufferTimeoutMillis: Int64
+    var bufferSize: Int
+    var buffersPerChannel: Int
+
+    init(_ c: DataflowConfiguration) {
+        defaultParallelism = c.defaultParallelism; maxParallelism = c.maxParallelism; bufferTimeoutMillis = c.bufferTimeoutMillis
+        bufferSize = c.bufferSize; buffersPerChannel = c.buffersPerChannel
+    }
+
+    var configuration: DataflowConfiguration {
+        var c = DataflowConfiguration()
+        c.defaultParallelism = defaultParallelism; c.maxParallelism = maxParallelism; c.bufferTimeoutMillis = bufferTimeoutMillis
+        c.bufferSize = bufferSize; c.buffersPerChannel = buffersPerChannel
+        c.taskSlots = 1024
+        return c
+    }
+}
+
+/// What a TaskManager needs to run its share of a job attempt: the job by name (every process builds the same
+/// graph from it), which TaskManager holds each of the job's slots, and where the others' data ports are.
+public struct TaskDeploymentDescriptor: Codable, Sendable {
+    public let jobID: JobID
+    public let attempt: Int
+    public let submission: JobSubmission
+    public let runtime: RuntimeSettings
+    /// Per slot (= subtask index), the TaskManager's id.
+    public let slotOwners: [String]
+    public let peers: [PeerAddress]
+}
+
+public struct TaskStateReport: Codable, Sendable {
+    public let jobID: JobID
+    public let attempt: Int
+    public let status: JobStatus
+    public let failure: String?
+    public let metrics: [SubtaskMetrics]
+}

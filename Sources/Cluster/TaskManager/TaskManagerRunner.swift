@@ -1,0 +1,145 @@
+import Dataflow
+import Foundation
+import Logging
+import Runtime
+import ServiceLifecycle
+import Synchronization
+
+/// A TaskManager process (`dataflow taskmanager`): registers its slots with the JobManager at
+/// `jobmanager.rpc.address:jobmanager.rpc.port`, heartbeats, runs the subtasks deployed into its slots, exchanges
+/// records with other TaskManagers through its data port, and reports task states and metrics.
+public final class TaskManagerRunner: Service, @unchecked Sendable {
+    public let id: TaskManagerID
+    public let network: NetworkEnvironment
+    private let configuration: ClusterConfiguration
+    private let resolver: JobResolver
+    private let logger: Logger
+    private let statistics = ProcessStatisticsSampler()
+    /// Running job attempts by `jobID#attempt`.
+    private let executions = Mutex<[String: (execution: JobExecution, attempt: Int)]>([:])
+    private let connected = Mutex<FramedSocket?>(nil)
+    /// Why the RPC connection ended, once it has.
+    private let ended = Mutex<String?>(nil)
+
+    public init(configuration: ClusterConfiguration, resolver: @escaping JobResolver, id: TaskManagerID = .random(), logger: Logger) throws {
+        self.id = id
+        self.configuration = configuration
+        self.resolver = resolver
+        self.logger = logger
+        network = try NetworkEnvironment(localID: id.description, host: configuration[ClusterOptions.taskManagerHost],
+                                         port: configuration[ClusterOptions.dataPort])
+    }
+
+    private var heartbeatMillis: Int64 {
+        let d = configuration[ClusterOptions.heartbeatInterval]
+        return max(10, d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000)
+    }
+
+    public func run() async throws {
+        let host = configuration[ClusterOptions.jobManagerAddress], port = configuration[ClusterOptions.jobManagerPort]
+        let socket = try FramedSocket.connect(host: host, port: port, timeoutSeconds: 30)
+        connected.withLock { $0 = socket }
+        let info = ProcessInfo.processInfo
+        try send(.register(TaskManagerHello(id: id, host: network.host, dataPort: network.dataPort, slots: configuration.taskSlots,
+                                            cpuCores: info.activeProcessorCount, physicalMemory: Int64(info.physicalMemory))))
+        logger.info("TaskManager \(id) with \(configuration.taskSlots) slots registering at \(host):\(port); data port \(network.dataPort)")
+        startThread("rpc-in") { [self] in
+            var reason = "the JobManager closed the connection"
+            do {
+                while let frame = try socket.receive() {
+                    handle(try ControlMessage.parse(frame.payload))
+                }
+            } catch {
+                reason = "\(error)"
+            }
+            ended.withLock { $0 = reason }
+        }
+        let heartbeats = Task { [self] in
+            while !Task.isCancelled {
+                try? send(.heartbeat(timestamp: WallClock.millis(), process: statistics.sample()))
+                reportRunning()
+                try? await Task.sleep(for: .milliseconds(heartbeatMillis))
+            }
+        }
+        // Runs until SIGTERM or the JobManager goes away.
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await gracefulShutdown() }
+            group.addTask { [self] in
+                while ended.withLock({ $0 }) == nil && !Task.isCancelled { try? await Task.sleep(for: .milliseconds(50)) }
+            }
+            await group.next()
+            group.cancelAll()
+        }
+        heartbeats.cancel()
+        let running = executions.withLock { $0.values.map(\.execution) }
+        for e in running { e.cancel() }
+        for e in running { _ = await e.completion() }
+        socket.close()
+        network.shutdown()
+        if let reason = ended.withLock({ $0 }) {
+            logger.error("TaskManager \(id) stops: \(reason)")
+        }
+    }
+
+    /// The group to run; with `handlingSignals` SIGTERM and SIGINT stop it gracefully (running subtasks are cancelled).
+    public func serviceGroup(handlingSignals: Bool = true, logger: Logger) -> ServiceGroup {
+        ServiceGroup(configuration: ServiceGroupConfiguration(services: [self], gracefulShutdownSignals: handlingSignals ? [.sigterm, .sigint] : [],
+                                                              logger: logger))
+    }
+
+    private func send(_ message: ControlMessage) throws {
+        guard let socket = connected.withLock({ $0 }) else { return }
+        try socket.send(kind: ControlMessage.frameKind, payload: try message.frame())
+    }
+
+    private static func key(_ id: JobID, _ attempt: Int) -> String { "\(id)#\(attempt)" }
+
+    private func handle(_ message: ControlMessage) {
+        switch message {
+        case .deploy(let d):
+            // Off the RPC thread: connecting data channels may wait for peers.
+            startThread("deploy") { [self] in deploy(d) }
+        case let .cancel(jobID, attempt):
+            executions.withLock { $0[Self.key(jobID, attempt)] }?.execution.cancel()
+        case .registered:
+            logger.info("TaskManager \(id) registered")
+        case .register, .heartbeat, .taskState:
+            break
+        }
+    }
+
+    private func deploy(_ d: TaskDeploymentDescriptor) {
+        do {
+            let resolved = try resolver(d.submission)
+            let runtime = d.runtime.configuration
+            let graph = try JobGraph(job: resolved.job, configuration: runtime, parallelism: resolved.parallelism)
+            guard (graph.vertices.map(\.parallelism).max() ?? 1) == d.slotOwners.count else {
+                throw JobDefinitionError("the job's graph here needs a different number of slots than the JobManager placed "
+                    + "(\(d.slotOwners.count)): are both processes the same build with the same jobs file?")
+            }
+            try network.connect(to: d.peers.filter { $0.id != id.description })
+            let placement = SubtaskPlacement(slotOwners: d.slotOwners, localID: id.description, attempt: d.attempt, network: network)
+            let execution = try LocalExecutor(configuration: runtime).deploy(graph, jobID: d.jobID, placement: placement)
+            executions.withLock { $0[Self.key(d.jobID, d.attempt)] = (execution, d.attempt) }
+            logger.info("Job \(d.jobID) attempt \(d.attempt): \(d.slotOwners.filter { $0 == id.description }.count) slots deployed here")
+            Task.detached { [self] in
+                let result = await execution.completion()
+                executions.withLock { $0[Self.key(d.jobID, d.attempt)] = nil }
+                try? send(.taskState(TaskStateReport(jobID: d.jobID, attempt: d.attempt, status: result.status, failure: result.failure,
+                                                     metrics: execution.subtaskMetrics())))
+            }
+        } catch {
+            logger.error("Job \(d.jobID) attempt \(d.attempt) failed to deploy: \(error)")
+            try? send(.taskState(TaskStateReport(jobID: d.jobID, attempt: d.attempt, status: .failed,
+                                                 failure: "deployment on TaskManager \(id) failed: \(error)", metrics: [])))
+        }
+    }
+
+    /// Running attempts' metrics, so the JobManager's REST API and Prometheus show remote subtasks.
+    private func reportRunning() {
+        let running = executions.withLock { Array($0.values) }
+        for (e, attempt) in running where !e.status.isTerminal {
+            try? send(.taskState(TaskStateReport(jobID: e.jobID, attempt: attempt, status: .running, failure: nil, metrics: e.subtaskMetrics())))
+        }
+    }
+}
