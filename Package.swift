@@ -77,12 +77,12 @@ let package = Package(
                                              .product(name: "Metrics", package: "swift-metrics")]),
         // The stream monitoring service: Twitch → Redis, Kafka, PostgreSQL.
         .target(name: "StreamMonitor", dependencies: [
-            "Twitch", "KafkaConnector", "PostgresConnector", "RedisConnector", "Observability",
+            "Dataflow", "Jobs", "Twitch", "KafkaConnector", "PostgresConnector", "RedisConnector", "Observability",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
-        ]),
+        ], exclude: ["README.md"]),
         // The clips API and the viewers' web page.
         .target(name: "ClipsAPI", dependencies: [
             "PostgresConnector", "Observability",
@@ -105,7 +105,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "HighlightsCLI", dependencies: [
-            "Twitch", "TwitchFake", "StreamMonitor", "ClipsAPI", "Observability",
+            "Twitch", "TwitchFake", "StreamMonitor", "ClipsAPI", "Observability", "KafkaConnector", "PostgresConnector",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
@@ -114,7 +114,10 @@ let package = Package(
         .testTarget(name: "DataflowTests", dependencies: ["Dataflow"]),
         .testTarget(name: "TwitchTests", dependencies: ["Twitch", "TwitchFake", "HTTPConnector"]),
         .testTarget(name: "StreamMonitorTests", dependencies: [
-            "StreamMonitor", "Twitch", "TwitchFake", "KafkaConnector", "PostgresConnector", "RedisConnector"]),
+            "StreamMonitor", "Twitch", "TwitchFake", "KafkaConnector", "PostgresConnector", "RedisConnector",
+            "Dataflow", "Runtime", "Jobs", "HTTPConnector", .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus")]),
         .testTarget(name: "ClipsAPITests", dependencies: ["ClipsAPI", "PostgresConnector", "HTTPConnector"], exclude: ["Browser"]),
         .testTarget(name: "DeploymentTests", dependencies: [.product(name: "Yams", package: "Yams")]),
         .testTarget(name: "ObservabilityTests", dependencies: [
@@ -128,7 +131,7 @@ let package = Package(
                     exclude: ["flink-cli-check.sh"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Dataflow", "Runtime"]),
         .testTarget(name: "FileConnectorTests", dependencies: ["Dataflow", "Runtime", "FileConnector"], path: "Sources/Connectors/Files/Tests"),
-        .testTarget(name: "JobsTests", dependencies: ["Dataflow", "Runtime", "Jobs", "FileConnector", "KafkaConnector"]),
+        .testTarget(name: "JobsTests", dependencies: ["Dataflow", "Runtime", "Jobs", "FileConnector", "KafkaConnector", "PostgresConnector"]),
         .testTarget(name: "KafkaConnectorTests", dependencies: ["Dataflow", "Runtime", "KafkaConnector"], path: "Sources/Connectors/Kafka/Tests"),
         .testTarget(name: "PostgresConnectorTests", dependencies: ["Dataflow", "Runtime", "PostgresConnector"], path: "Sources/Connectors/Postgres/Tests"),
         .testTarget(name: "HTTPConnectorTests", dependencies: ["Dataflow", "Runtime", "HTTPConnector"], path: "Sources/Connectors/HTTP/Tests", exclude: ["Fixtures"]),

@@ -41,6 +41,8 @@ public struct Anomaly: Sendable, Equatable, CSVRecord {
     public var count: Int64
     public var mean: Double
     public var stddev: Double
+    /// The baseline counts the window was compared with, oldest first (the clip row's chart; not in the CSV).
+    public var baselineCounts: [Int64] = []
 
     public static var csvHeader: String { "broadcaster_id,window_end,count,mean,stddev" }
     public func csvRow(_ row: inout CSVRow) {
@@ -76,6 +78,11 @@ struct Baseline {
         counts[next] = count
         next = (next + 1) % counts.count
         if size < counts.count { size += 1 }
+    }
+
+    /// The counts held, oldest first.
+    var chronological: [Int64] {
+        size < counts.count ? Array(counts[0..<size]) : Array(counts[next...] + counts[..<next])
     }
 }
 
@@ -116,7 +123,8 @@ public final class AnomalyDetector: KeyedProcessFunction {
             for i in 0..<b.size { let d = Double(b.counts[i]) - mean; variance += d * d }
             let stddev = (variance / n).squareRoot()
             guard count >= config.minCount, Double(count) > mean + config.k * stddev else { return nil }
-            return Anomaly(broadcasterID: w.key, windowStart: w.window.start, windowEnd: end, count: count, mean: mean, stddev: stddev)
+            return Anomaly(broadcasterID: w.key, windowStart: w.window.start, windowEnd: end, count: count, mean: mean, stddev: stddev,
+                           baselineCounts: b.chronological)
         }
         guard let anomaly = flagged else { return }
         if let last = lastFlaggedEnd.value, end - last < config.cooldownMs { return }

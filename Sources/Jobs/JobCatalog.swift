@@ -58,6 +58,17 @@ public enum JobCatalog {
                                                   config: ClipDetectorConfig(parameters: p))
             }),
         JobDefinition(
+            name: LiveClipDetector.name,
+            summary: "The live clip detector: chat from Kafka → bursts → Twitch clips → the clips table (Twitch from TWITCH_* variables)",
+            parameterNames: LiveClipDetectorConfig.parameterNames,
+            reportedMetrics: [("records in", "chat-source", "numRecordsOut"), ("late", "chat-rate", "numLateRecordsDropped"),
+                              ("dead-lettered", "chat-source", "numDeadLetters"), ("anomalies", "anomaly-detector", "anomalies_detected"),
+                              ("clips created", "clips", "clips_created_success"), ("clips failed", "clips", "clips_created_failed")],
+            make: { name, p in
+                try LiveClipDetector.job(name: name, config: LiveClipDetectorConfig(parameters: p),
+                                         creator: HelixClipCreator.fromEnvironment())
+            }),
+        JobDefinition(
             name: ChatPublish.name,
             summary: "Publishes a recorded chat stream (.jsonl or .jsonl.zst) into a Kafka topic, keyed by broadcaster_id",
             parameterNames: ["input", "topic"],

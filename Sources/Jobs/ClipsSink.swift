@@ -1,0 +1,100 @@
+import Dataflow
+import Foundation
+import PostgresConnector
+
+/// The clip detector's sink: upserts each `ClipOutcome`'s row into `clips` (on `anomaly_id`) and counts the
+/// operator metrics `clips_created_success`, `clips_created_failed` and the histogram `twitch_api_latency`.
+public struct ClipsSink: SinkConnector {
+    public typealias Record = ClipOutcome
+    public let rows: PostgresSink<ClipRow>
+
+    public init(pool: PostgresConnectionPool, table: String = "clips") {
+        // Small batches written often: a clip row should land within a fraction of a second.
+        var options = PostgresSinkOptions(table: table, conflictKey: ["anomaly_id"], batchSize: 100,
+                                          flushInterval: .milliseconds(200))
+        options.maxRetryDuration = .seconds(300)
+        rows = PostgresSink<ClipRow>(pool: pool, options: options)
+    }
+
+    public var description: String { rows.description }
+
+    public func createWriter(subtask: Int, parallelism: Int) throws -> any SinkWriter<ClipOutcome> {
+        Writer(rows: try rows.createWriter(subtask: subtask, parallelism: parallelism))
+    }
+
+    final class Writer: SinkWriter {
+        private let rows: any SinkWriter<ClipRow>
+        private var success = Counter()
+        private var failed = Counter()
+        private var latency: LatencyHistogram?
+
+        init(rows: any SinkWriter<ClipRow>) { self.rows = rows }
+
+        func attach(metrics: MetricGroup) {
+            rows.attach(metrics: metrics)
+            success = metrics.counter("clips_created_success")
+            failed = metrics.counter("clips_created_failed")
+            latency = LatencyHistogram(name: "twitch_api_latency", metrics: metrics)
+        }
+        func open() throws { try rows.open() }
+        func write(_ value: ClipOutcome, timestamp: Timestamp) throws {
+            try rows.write(value.row, timestamp: timestamp)
+            // Counted once the row is handed to the batch: a failed write fails the job (and the replay recounts).
+            if value.row.status == .created { success.increment() } else { failed.increment() }
+            if let millis = value.twitchMillis { latency?.record(millis) }
+        }
+        var tickInterval: Int64? { rows.tickInterval }
+        func tick(now: Timestamp) throws { try rows.tick(now: now) }
+        func flush() throws { try rows.flush() }
+        func close() throws { try rows.close() }
+    }
+}
+
+/// A histogram over the last `capacity` samples (Flink's `DescriptiveStatisticsHistogram`), published as gauges
+/// under Flink's histogram names: `<name>_count`, `_min`, `_max`, `_mean`, `_p50`, `_p95`, `_p99` (milliseconds).
+/// The operator metric groups hold integers only, hence gauges rather than a native histogram type.
+final class LatencyHistogram {
+    private var samples: [Int64] = []
+    private var next = 0
+    private let capacity: Int
+    private let count, min, max, mean, p50, p95, p99: Gauge
+
+    init(name: String, metrics: MetricGroup, capacity: Int = 1024) {
+        self.capacity = capacity
+        count = metrics.gauge("\(name)_count"); min = metrics.gauge("\(name)_min"); max = metrics.gauge("\(name)_max")
+        mean = metrics.gauge("\(name)_mean"); p50 = metrics.gauge("\(name)_p50"); p95 = metrics.gauge("\(name)_p95")
+        p99 = metrics.gauge("\(name)_p99")
+    }
+
+    func record(_ value: Int64) {
+        if samples.count < capacity { samples.append(value) } else { samples[next] = value; next = (next + 1) % capacity }
+        count.set(count.current + 1)
+        let sorted = samples.sorted()
+        func quantile(_ q: Double) -> Int64 { sorted[Swift.min(sorted.count - 1, Int((q * Double(sorted.count)).rounded(.down)))] }
+        min.set(sorted.first!); max.set(sorted.last!)
+        mean.set(sorted.reduce(0, +) / Int64(sorted.count))
+        p50.set(quantile(0.5)); p95.set(quantile(0.95)); p99.set(quantile(0.99))
+    }
+}
+
+/// Prints what a side output carries (dead letters, late chat) to stderr, so a skip is visible as well as counted
+/// by the stage's own metric; after the first `loud` records only every 1000th is printed.
+public struct StderrSink<T>: SinkConnector, @unchecked Sendable {
+    let label: String
+    let loud: Int
+    public init(_ label: String, loud: Int = 20) { self.label = label; self.loud = loud }
+    public var description: String { "stderr (\(label))" }
+    public func createWriter(subtask: Int, parallelism: Int) throws -> any SinkWriter<T> { Writer(label: label, loud: loud) }
+
+    final class Writer: SinkWriter {
+        let label: String
+        let loud: Int
+        var seen = 0
+        init(label: String, loud: Int) { self.label = label; self.loud = loud }
+        func write(_ value: T, timestamp: Timestamp) throws {
+            seen += 1
+            guard seen <= loud || seen % 1000 == 0 else { return }
+            FileHandle.standardError.write(Data("\(label) #\(seen): \(value)\n".utf8))
+        }
+    }
+}
