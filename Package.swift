@@ -115,7 +115,8 @@ let package = Package(
         .testTarget(name: "StreamMonitorTests", dependencies: [
             "StreamMonitor", "Twitch", "TwitchFake", "KafkaConnector", "PostgresConnector", "RedisConnector"]),
         .testTarget(name: "ClipsAPITests", dependencies: ["ClipsAPI", "PostgresConnector", "HTTPConnector"]),
-        .testTarget(name: "DeploymentTests", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // Static checks of docker/ and configs/ against the code (no Docker engine runs here).
+        .testTarget(name: "DeploymentTests", dependencies: ["Cluster", "Observability", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "ObservabilityTests", dependencies: [
             "Observability",
             .product(name: "Logging", package: "swift-log"),
