@@ -28,6 +28,26 @@ struct ComposeFile {
             }
             return [:]
         }
+        /// The environment as the container sees it: `${NAME:-default}` becomes its default, `${NAME:?error}` (a
+        /// variable the operator must set) a placeholder, `$$` a single `$`.
+        var interpolatedEnvironment: [String: String] {
+            environment.mapValues { value in
+                var text = value.replacingOccurrences(of: "$$", with: "\u{0}")
+                text.replace(/\$\{[A-Z0-9_]+:-([^}]*)\}/) { String($0.output.1) }
+                text.replace(/\$\{[A-Z0-9_]+:\?[^}]*\}/) { _ in "set-by-operator" }
+                return text.replacingOccurrences(of: "\u{0}", with: "$")
+            }
+        }
+        /// `-D key=value` pairs in the command.
+        var dynamicProperties: [String: String] {
+            let words = command.joined(separator: " ").split(separator: " ").map(String.init)
+            var out: [String: String] = [:]
+            for (index, word) in words.enumerated() where word == "-D" && index + 1 < words.count {
+                let pair = words[index + 1].split(separator: "=", maxSplits: 1).map(String.init)
+                if pair.count == 2 { out[pair[0]] = pair[1] }
+            }
+            return out
+        }
         /// `ports` entries as (published host port or nil, container port).
         var ports: [(host: Int?, container: Int)] {
             ((definition["ports"] as? [Any]) ?? []).compactMap { entry in

@@ -11,23 +11,42 @@ struct ConfigFilesTests {
     let compose: ComposeFile
     init() throws { compose = try ComposeFile() }
 
-    @Test("configs/flink-conf.yaml loads with the cluster's own loader and matches the JobManager's ports")
-    func flinkConfiguration() throws {
+    @Test("configs/flink-conf.yaml is safe for a developer's machine and matches the code's defaults")
+    func flinkConfigurationFile() throws {
         let configuration = try ConfigurationLoader.load(file: Repository.url("configs/flink-conf.yaml").path, environment: [:],
-                                                         dynamicProperties: ["jobmanager.rpc.address": "jobmanager"])
+                                                         dynamicProperties: [:])
+        // `dataflow cluster` at the repository root (and the tests) reads this file: it must not change the defaults
+        // that matter there (loopback only, no restarts of a failing job, parallelism 1).
+        #expect(configuration.restBindAddress == ClusterOptions.restBindAddress.defaultValue)
+        #expect(configuration.restartStrategy == ClusterConfiguration().restartStrategy)
+        #expect(configuration.defaultParallelism == ClusterOptions.defaultParallelism.defaultValue)
+        #expect(configuration.taskSlots == 4)
+        let known = Set(ClusterOptions.all.map(\.key))
+        let keys = Set(try ConfigurationLoader.parseYAML(try Repository.text("configs/flink-conf.yaml")).keys)
+        #expect(keys.subtracting(known).isEmpty, "keys the cluster does not read: \(keys.subtracting(known).sorted())")
+    }
+
+    @Test("the JobManager's and TaskManagers' configuration in compose loads with the cluster's loader and matches their ports",
+          arguments: ["jobmanager", "taskmanager"])
+    func flinkConfigurationInCompose(serviceName: String) throws {
+        let service = try compose.service(serviceName)
+        let environment = service.interpolatedEnvironment
+        #expect(environment["FLINK_CONF_DIR"] == "/app/configs", "the image copies configs/ to /app/configs")
+        // Exactly what the container's process does: the file, then FLINK_PROPERTIES and FLINK_PARALLELISM, then -D.
+        let configuration = try ConfigurationLoader.load(file: Repository.url("configs/flink-conf.yaml").path, environment: environment,
+                                                         dynamicProperties: service.dynamicProperties)
+        #expect(configuration[ClusterOptions.jobManagerAddress] == "jobmanager")
+        #expect(configuration.taskSlots == 4)
+        #expect(configuration.defaultParallelism == 4)
+        #expect(configuration.restBindAddress == "0.0.0.0", "the REST API must listen on all interfaces in a container")
+        #expect(configuration.restartStrategy != ClusterConfiguration().restartStrategy, "production restarts failed jobs")
         let jobManager = try compose.service("jobmanager")
         #expect(jobManager.listeningPorts.contains(configuration.restPort))
         #expect(jobManager.listeningPorts.contains(configuration.prometheusPorts.lowerBound))
         #expect(jobManager.listeningPorts.contains(configuration[ClusterOptions.jobManagerPort]))
-        #expect(configuration.restBindAddress == "0.0.0.0", "the REST API must listen on all interfaces in a container")
-        #expect(configuration.taskSlots == 4)
-        #expect(configuration.restartStrategy != ClusterConfiguration().restartStrategy, "a restart strategy is configured")
-        // Every key in the file is one the cluster knows: a misspelt key would be silently ignored.
         let known = Set(ClusterOptions.all.map(\.key))
-        let keys = try ConfigurationLoader.parseYAML(try Repository.text("configs/flink-conf.yaml")).keys
-        #expect(Set(keys).subtracting(known).isEmpty, "keys the cluster does not read: \(Set(keys).subtracting(known).sorted())")
-        // The image points FLINK_CONF_DIR at the folder the loader searches.
-        #expect(try compose.service("jobmanager").environment["FLINK_CONF_DIR"] == "/app/configs")
+        let keys = Set(try ConfigurationLoader.environmentSettings(environment).keys).union(service.dynamicProperties.keys)
+        #expect(keys.subtracting(known).isEmpty, "keys the cluster does not read: \(keys.subtracting(known).sorted())")
     }
 
     @Test("Prometheus scrapes compose services on ports they listen on, and every metrics port is scraped")
