@@ -5,6 +5,10 @@ import Yams
 /// once for the string literals the code uses (environment variable names, metric names, routes).
 enum Repository {
     static let root: URL = {
+        // DEPLOYMENT_TESTS_ROOT checks another checkout with this build (e.g. branches merged in a scratch folder).
+        if let override = ProcessInfo.processInfo.environment["DEPLOYMENT_TESTS_ROOT"], !override.isEmpty {
+            return URL(fileURLWithPath: override)
+        }
         var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         while url.path != "/" {
             if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
