@@ -119,6 +119,8 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus")]),
         .testTarget(name: "ClipsAPITests", dependencies: ["ClipsAPI", "PostgresConnector", "HTTPConnector"], exclude: ["Browser"]),
+        // The README's demo, end to end (runs scripts/demo.sh with the built binaries).
+        .testTarget(name: "DemoTests"),
         // Static checks of docker/ and configs/ against the code (no Docker engine runs here).
         .testTarget(name: "DeploymentTests", dependencies: ["Cluster", "Observability", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "ObservabilityTests", dependencies: [

@@ -26,7 +26,7 @@ public struct ClipsSink: SinkConnector {
         private let rows: any SinkWriter<ClipRow>
         private var success = Counter()
         private var failed = Counter()
-        private var latency: LatencyHistogram?
+        private var latency: Histogram?
 
         init(rows: any SinkWriter<ClipRow>) { self.rows = rows }
 
@@ -34,46 +34,20 @@ public struct ClipsSink: SinkConnector {
             rows.attach(metrics: metrics)
             success = metrics.counter("clips_created_success")
             failed = metrics.counter("clips_created_failed")
-            latency = LatencyHistogram(name: "twitch_api_latency", metrics: metrics)
+            // Exported as Flink exports histograms: a Prometheus summary (quantiles) and REST _min/_median/_p99….
+            latency = metrics.histogram("twitch_api_latency")
         }
         func open() throws { try rows.open() }
         func write(_ value: ClipOutcome, timestamp: Timestamp) throws {
             try rows.write(value.row, timestamp: timestamp)
             // Counted once the row is handed to the batch: a failed write fails the job (and the replay recounts).
             if value.row.status == .created { success.increment() } else { failed.increment() }
-            if let millis = value.twitchMillis { latency?.record(millis) }
+            if let millis = value.twitchMillis { latency?.update(millis) }
         }
         var tickInterval: Int64? { rows.tickInterval }
         func tick(now: Timestamp) throws { try rows.tick(now: now) }
         func flush() throws { try rows.flush() }
         func close() throws { try rows.close() }
-    }
-}
-
-/// A histogram over the last `capacity` samples (Flink's `DescriptiveStatisticsHistogram`), published as gauges
-/// under Flink's histogram names: `<name>_count`, `_min`, `_max`, `_mean`, `_p50`, `_p95`, `_p99` (milliseconds).
-/// The operator metric groups hold integers only, hence gauges rather than a native histogram type.
-final class LatencyHistogram {
-    private var samples: [Int64] = []
-    private var next = 0
-    private let capacity: Int
-    private let count, min, max, mean, p50, p95, p99: Gauge
-
-    init(name: String, metrics: MetricGroup, capacity: Int = 1024) {
-        self.capacity = capacity
-        count = metrics.gauge("\(name)_count"); min = metrics.gauge("\(name)_min"); max = metrics.gauge("\(name)_max")
-        mean = metrics.gauge("\(name)_mean"); p50 = metrics.gauge("\(name)_p50"); p95 = metrics.gauge("\(name)_p95")
-        p99 = metrics.gauge("\(name)_p99")
-    }
-
-    func record(_ value: Int64) {
-        if samples.count < capacity { samples.append(value) } else { samples[next] = value; next = (next + 1) % capacity }
-        count.set(count.current + 1)
-        let sorted = samples.sorted()
-        func quantile(_ q: Double) -> Int64 { sorted[Swift.min(sorted.count - 1, Int((q * Double(sorted.count)).rounded(.down)))] }
-        min.set(sorted.first!); max.set(sorted.last!)
-        mean.set(sorted.reduce(0, +) / Int64(sorted.count))
-        p50.set(quantile(0.5)); p95.set(quantile(0.95)); p99.set(quantile(0.99))
     }
 }
 
