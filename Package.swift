@@ -65,7 +65,7 @@ let package = Package(
         ]),
         // A faithful Twitch (OAuth, Helix, IRC) that plays a scenario: tests and the demo run against it.
         .target(name: "TwitchFake", dependencies: [
-            "Twitch",
+            "Twitch", "Observability",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -92,7 +92,7 @@ let package = Package(
         ], exclude: ["README.md"], resources: [.copy("Static"), .copy("openapi.yaml")]),
         // JobManager, TaskManagers, the Flink-compatible REST API and dashboard, Prometheus metrics.
         .target(name: "Cluster", dependencies: [
-            "Dataflow", "Runtime", "HTTPConnector",
+            "Dataflow", "Runtime", "HTTPConnector", "Observability",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),

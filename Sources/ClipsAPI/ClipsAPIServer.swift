@@ -1,4 +1,5 @@
 import Hummingbird
+import Observability
 import Logging
 import NIOCore
 import PostgresConnector
@@ -40,7 +41,7 @@ public struct ClipsAPIServer: Service {
             },
             logger: logger)
         do {
-            try await app.run()
+            try await runCancellingGracefully(app, logger: logger)
         } catch {
             port.set(.failure(error))
             throw error

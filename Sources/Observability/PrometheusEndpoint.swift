@@ -48,6 +48,6 @@ public struct PrometheusEndpoint: Service {
                 await onListening(bound)
             },
             logger: logger)
-        try await application.run()
+        try await runCancellingGracefully(application, logger: logger)
     }
 }

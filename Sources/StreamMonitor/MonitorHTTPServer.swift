@@ -1,4 +1,5 @@
 import Hummingbird
+import Observability
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -57,6 +58,6 @@ public final class MonitorHTTPServer: Service, Sendable {
             },
             logger: logger)
         logger.info("\(name) listening", metadata: ["host": "\(host)", "port": "\(port)"])
-        try await app.run()
+        try await runCancellingGracefully(app, logger: logger)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Observability
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -110,7 +111,7 @@ public final class FakeTwitchHTTPServer: Service, Sendable {
             },
             logger: logger)
         do {
-            try await app.run()
+            try await runCancellingGracefully(app, logger: logger)
         } catch {
             setBound(.failure(FakeHTTPInputError("the Twitch fake cannot listen on \(configuration.host):\(configuration.httpPort): \(error)")))
             throw error

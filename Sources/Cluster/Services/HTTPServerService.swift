@@ -1,4 +1,5 @@
 import Hummingbird
+import Observability
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -33,7 +34,7 @@ public struct HTTPServerService: Service {
                 },
                 logger: logger)
             do {
-                try await app.run()
+                try await runCancellingGracefully(app, logger: logger)
                 return
             } catch {
                 // A port in use is only fatal once the range is exhausted; a failure after binding is.
