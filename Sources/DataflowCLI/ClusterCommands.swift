@@ -108,6 +108,21 @@ struct RemoteRun {
     }
 }
 
+/// How `list` and `cancel` find the JobManager: `-m`, else the configuration file and `-D` keys (as `flink` does).
+struct JobManagerAddressOptions: ParsableArguments {
+    @Option(name: [.customShort("m"), .customLong("jobmanager")], help: "The JobManager's REST address, HOST:PORT.")
+    var jobManager: String?
+    @Option(name: .customLong("config"), help: "The cluster configuration file (for the REST address).")
+    var configFile: String?
+    @Option(name: .customShort("D"), parsing: .unconditionalSingleValue, help: ArgumentHelp("A configuration key.", valueName: "key=value"))
+    var properties: [String] = []
+
+    func target() throws -> JobManagerTarget {
+        try JobManagerTarget(explicit: jobManager, configFile: configFile,
+                             dynamicProperties: try ConfigurationLoader.parseDynamicProperties(properties))
+    }
+}
+
 struct ListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list", abstract: "List the JobManager's jobs, as `flink list` does (running and scheduled by default).")
@@ -118,16 +133,10 @@ struct ListCommand: AsyncParsableCommand {
     var scheduled = false
     @Flag(name: [.customShort("a"), .customLong("all")], help: "All jobs, terminated ones too.")
     var all = false
-    @Option(name: [.customShort("m"), .customLong("jobmanager")], help: "The JobManager's REST address, HOST:PORT.")
-    var jobManager: String?
-    @Option(name: .customLong("config"), help: "The cluster configuration file (for the REST address).")
-    var configFile: String?
-    @Option(name: .customShort("D"), parsing: .unconditionalSingleValue, help: ArgumentHelp("A configuration key.", valueName: "key=value"))
-    var properties: [String] = []
+    @OptionGroup var address: JobManagerAddressOptions
 
     func run() async throws {
-        let target = try JobManagerTarget(explicit: jobManager, configFile: configFile,
-                                          dynamicProperties: try ConfigurationLoader.parseDynamicProperties(properties))
+        let target = try address.target()
         print("Waiting for response...")
         let jobs: [JobDetails]
         do { jobs = try await target.client().jobs() } catch { throw target.explain(error) }
@@ -140,19 +149,13 @@ struct CancelCommand: AsyncParsableCommand {
 
     @Argument(help: "The job's id (32 hex digits, as `dataflow list` shows it).")
     var jobID: String
-    @Option(name: [.customShort("m"), .customLong("jobmanager")], help: "The JobManager's REST address, HOST:PORT.")
-    var jobManager: String?
-    @Option(name: .customLong("config"), help: "The cluster configuration file (for the REST address).")
-    var configFile: String?
-    @Option(name: .customShort("D"), parsing: .unconditionalSingleValue, help: ArgumentHelp("A configuration key.", valueName: "key=value"))
-    var properties: [String] = []
+    @OptionGroup var address: JobManagerAddressOptions
 
     func run() async throws {
         guard let id = JobID(hex: jobID.lowercased()) else {
             throw CLIError("'\(jobID)' is not a job id: a job id is 32 hexadecimal digits (see `dataflow list`)")
         }
-        let target = try JobManagerTarget(explicit: jobManager, configFile: configFile,
-                                          dynamicProperties: try ConfigurationLoader.parseDynamicProperties(properties))
+        let target = try address.target()
         print(FlinkCLIOutput.cancelling(id.description))
         do { try await target.client().cancel(id) } catch { throw target.explain(error) }
         print(FlinkCLIOutput.cancelled(id.description))
