@@ -53,6 +53,8 @@ public final class JobExecution: @unchecked Sendable {
     private var runners: [SubtaskRunner] = []
     private var closeGates: [() -> Void] = []
     private let metricGroups: [[MetricGroup]]   // [node][subtask]
+    private var stop: StopMode?
+    private var states: [SubtaskState] = []
 
     /// Which subtasks run in this process (all of them, unless the job spans TaskManagers).
     private let isLocal: @Sendable (_ vertex: Int, _ subtask: Int) -> Bool
@@ -116,7 +118,39 @@ public final class JobExecution: @unchecked Sendable {
         for close in closeGates { close() }
     }
 
-    func subtaskFinished(_ runner: SubtaskRunner) { done() }
+    /// How a job stops for a savepoint (Flink's stop-with-savepoint).
+    public enum StopMode: String, Sendable, Codable {
+        /// Sources stop where they are; the state is kept, nothing fires (`flink stop`).
+        case suspend
+        /// Sources end as if their input had: the watermark reaches the end of time, windows fire (`flink stop --drain`).
+        case drain
+    }
+
+    /// Stops the job for a savepoint: sources stop, everything before that point is processed, and every subtask
+    /// snapshots its state as it ends (`subtaskStates()` once the job has finished). False when the job is not running.
+    @discardableResult
+    public func stopWithSavepoint(_ mode: StopMode) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        guard _status == .running || _status == .created, !cancelled, stop == nil else { return false }
+        stop = mode
+        return true
+    }
+
+    /// The stop requested, if any (read by sources between polls).
+    var stopRequest: StopMode? { lock.lock(); defer { lock.unlock() }; return stop }
+
+    /// The local subtasks' states at the savepoint (complete once the job has ended).
+    public func subtaskStates() -> [SubtaskState] { lock.lock(); defer { lock.unlock() }; return states }
+
+    func subtaskFinished(_ runner: SubtaskRunner, states: [SubtaskState]) {
+        if !states.isEmpty {
+            lock.lock()
+            self.states += states
+            lock.unlock()
+        }
+        done()
+    }
 
     func subtaskFailed(_ runner: SubtaskRunner, _ error: Error) {
         lock.lock()
@@ -214,8 +248,8 @@ public final class LocalExecutor: Sendable {
         self.clock = clock
     }
 
-    /// Builds every subtask and starts the job.
-    public func submit(_ job: Job, parallelism: Int? = nil) throws -> JobExecution {
+    /// Builds every subtask and starts the job, restoring a savepoint's state if given.
+    public func submit(_ job: Job, parallelism: Int? = nil, restore: SavepointRestore? = nil) throws -> JobExecution {
         let graph = try JobGraph(job: job, configuration: configuration, parallelism: parallelism)
         try Self.validateSideOutputs(graph)
         // Slot sharing: subtask i of every vertex shares slot i, so a job needs as many slots as its widest vertex.
@@ -224,14 +258,15 @@ public final class LocalExecutor: Sendable {
             throw JobDefinitionError("job '\(job.name)' needs \(needed) task slots but the local TaskManager offers "
                 + "\(configuration.taskSlots) (set -D taskmanager.numberOfTaskSlots=\(needed), or lower the parallelism)")
         }
-        return try deploy(graph, jobID: .random(), placement: nil)
+        return try deploy(graph, jobID: .random(), placement: nil, restore: restore)
     }
 
     /// Builds and starts the subtasks of `graph` that `placement` puts on this TaskManager (all of them without a
     /// placement). Exchanges between two local subtasks go through in-memory gates; exchanges with a subtask on
     /// another TaskManager go through `placement.network` with credit-based flow control.
-    public func deploy(_ graph: JobGraph, jobID: JobID, placement: SubtaskPlacement?) throws -> JobExecution {
+    public func deploy(_ graph: JobGraph, jobID: JobID, placement: SubtaskPlacement?, restore: SavepointRestore? = nil) throws -> JobExecution {
         try Self.validateSideOutputs(graph)
+        try restore?.savepoint.validate(against: graph, allowNonRestoredState: restore?.allowNonRestoredState ?? false)
         if let placement, placement.spansTaskManagers { try WireCodecCheck.validate(graph) }
         let isLocal: @Sendable (Int) -> Bool = { subtask in placement?.isLocal(subtask) ?? true }
         let execution = JobExecution(jobID: jobID, graph: graph, isLocal: { _, subtask in isLocal(subtask) })
@@ -309,6 +344,17 @@ public final class LocalExecutor: Sendable {
                         node: node, subtask: i, parallelism: vertex.parallelism, maxParallelism: graph.maxParallelism,
                         outputs: outputs, metrics: execution.metrics(node: nodeID, subtask: i), processingTime: pts,
                         mailbox: mailbox, isCancelled: { [weak execution] in execution?.isCancelled ?? true }))
+                }
+                if let savepoint = restore?.savepoint {
+                    for nodeID in vertex.nodes {
+                        let name = graph.node(nodeID).name
+                        guard let state = savepoint.state(of: name, subtask: i, parallelism: vertex.parallelism) else { continue }
+                        do {
+                            try constructed[nodeID]!.restore(state)
+                        } catch {
+                            throw StateSnapshotError("restoring '\(name)' (\(i + 1)/\(vertex.parallelism)) from the savepoint: \(error)")
+                        }
+                    }
                 }
                 let head = constructed[vertex.head]!
                 let input: InputDriving? = head.source == nil
