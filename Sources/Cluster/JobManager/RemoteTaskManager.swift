@@ -77,6 +77,7 @@ final class RemoteDeployment: DeployedJob, @unchecked Sendable {
         var status: JobStatus = .running
         var failure: String?
         var metrics: [SubtaskMetrics] = []
+        var states: [SubtaskState] = []
         var waiters: [CheckedContinuation<JobResult, Never>] = []
         var started = DispatchTime.now().uptimeNanoseconds
         var ended: UInt64 = 0
@@ -96,6 +97,15 @@ final class RemoteDeployment: DeployedJob, @unchecked Sendable {
         try? taskManager?.send(.cancel(jobID: jobID, attempt: attempt))
     }
 
+    @discardableResult
+    func stopWithSavepoint(_ mode: JobExecution.StopMode) -> Bool {
+        guard !status.isTerminal, let taskManager else { return false }
+        do { try taskManager.send(.stop(jobID: jobID, attempt: attempt, mode: mode)) } catch { return false }
+        return true
+    }
+
+    func subtaskStates() -> [SubtaskState] { state.withLock { $0.states } }
+
     func subtaskMetrics() -> [SubtaskMetrics] { state.withLock { $0.metrics } }
 
     func update(_ report: TaskStateReport) {
@@ -104,6 +114,7 @@ final class RemoteDeployment: DeployedJob, @unchecked Sendable {
             s.status = report.status
             if !report.metrics.isEmpty { s.metrics = report.metrics }
             if let f = report.failure { s.failure = f }
+            if let states = report.states { s.states = states }
             return report.status.isTerminal
         }
     }
