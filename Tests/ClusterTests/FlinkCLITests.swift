@@ -1,5 +1,6 @@
 import Dataflow
 import Foundation
+import Runtime
 import Testing
 
 /// The real Flink 2.3 CLI (PyPI apache-flink==2.3.0, installed by scripts/install-flink-cli.sh into .local/venv-flink)
@@ -40,5 +41,28 @@ struct FlinkCLITests {
         let all = try await runProgram(flink, ["list", "-a", "-m", cluster.address], environment: env)
         #expect(all.status == 0, "flink list -a failed:\n\(all.output)")
         #expect(all.output.contains("\(id) : \(ClusterProcess.jobName) (CANCELED)"), "flink list -a:\n\(all.output)")
+    }
+
+    @Test("flink stop -p DIR suspends the job into a savepoint we wrote; the job ends FINISHED")
+    func stopWithSavepoint() async throws {
+        let home = try Self.flinkHome()
+        let env = ["FLINK_HOME": home, "FLINK_LOG_DIR": try temporaryDirectory()]
+        let cluster = try await ClusterProcess.start()
+        defer { cluster.stop() }
+        let id = try await cluster.submitJob()
+        try await cluster.waitUntil("job \(id) is RUNNING") { try await cluster.jobStatus(id) == "RUNNING" }
+
+        let directory = try temporaryDirectory() + "/savepoints"
+        let stop = try await runProgram(home + "/bin/flink", ["stop", "-m", cluster.address, "-p", directory, id.description], environment: env)
+        #expect(stop.status == 0, "flink stop failed:\n\(stop.output)")
+        #expect(stop.output.contains("Suspending job \"\(id)\" with a CANONICAL savepoint."), "flink stop:\n\(stop.output)")
+        let path = try #require(stop.output.split(separator: "\n").first { $0.hasPrefix("Savepoint completed. Path: ") }
+            .map { String($0.dropFirst("Savepoint completed. Path: ".count)) }, "flink stop:\n\(stop.output)")
+        #expect(path.hasPrefix("file:\(directory)/savepoint-"))
+        // What flink printed is a savepoint of this job that `dataflow run -s` can start from.
+        let savepoint = try Savepoint.read(path)
+        #expect(savepoint.jobID == id.description)
+        #expect(savepoint.stages["chat-source"]?.subtasks.first?.union.isEmpty == false)
+        try await cluster.waitUntil("job \(id) is FINISHED") { try await cluster.jobStatus(id) == "FINISHED" }
     }
 }

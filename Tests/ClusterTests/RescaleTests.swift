@@ -75,6 +75,11 @@ struct RescaleTests {
         #expect(vertices.contains { ($0["name"] as? String ?? "").contains("chat-rate") && $0["parallelism"] as? Int == 4 })
         #expect(try await cluster.taskManagersRunning(id).count == 2)
 
+        // A savepoint that leaves the job running: it resumes from it at once, at the same parallelism.
+        let kept = try await client.savepoint(id, directory: "\(cluster.directory)/savepoints")
+        #expect(try await client.waitForSavepoint(id, kept).hasPrefix("file:\(cluster.directory)/savepoints/savepoint-"))
+        try await cluster.waitUntil("RUNNING after the savepoint") { try await cluster.state(id) == "RUNNING" }
+
         // New chat arrives after the rescale; the restored readers continue at the saved offset.
         try await publish(chat[cut...], to: topic, directory: cluster.directory)
         try await cluster.waitUntil("the rest read") { try await recordsRead(client, id) == chat.count - cut }
