@@ -228,9 +228,7 @@ public final class JobManager: Sendable {
                 s.jobs[id] = record
                 return (nil, record.name)
             }
-            let delay = Self.restartDelay(strategy, failures: record.failures, sinceLastFailure: now - record.lastFailureAt)
-            record.failures += 1
-            record.lastFailureAt = now
+            let delay = record.failureHistory.restartDelay(afterFailureAt: now, strategy: strategy)
             if record.state != .failing { record.transition(to: .failing, at: now) }
             record.transition(to: delay == nil ? .failed : .restarting, at: now)
             s.jobs[id] = record
@@ -249,15 +247,16 @@ public final class JobManager: Sendable {
         }
     }
 
-    /// The pause before the next attempt, or nil when the strategy gives up.
-    static func restartDelay(_ strategy: RestartStrategy, failures: Int, sinceLastFailure: Int64) -> Duration? {
+    /// The pause before the next attempt, or nil when the strategy gives up: `failures` before this one, and for
+    /// failure-rate those within its interval, this one included (`FailureHistory` keeps both).
+    static func restartDelay(_ strategy: RestartStrategy, failures: Int, sinceLastFailure: Int64, failuresWithinInterval: Int = 0) -> Duration? {
         switch strategy {
         case .none:
             return nil
         case let .fixedDelay(attempts, delay):
             return failures < attempts ? delay : nil
         case let .failureRate(maxFailures, _, delay):
-            return failures < maxFailures ? delay : nil
+            return failuresWithinInterval <= maxFailures ? delay : nil
         case let .exponentialDelay(initial, maxBackoff, multiplier, resetThreshold, jitter, attempts):
             guard failures < attempts else { return nil }
             let quiet = sinceLastFailure >= Int64(resetThreshold.components.seconds * 1000)

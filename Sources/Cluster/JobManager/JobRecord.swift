@@ -65,9 +65,8 @@ struct JobRecord: Sendable {
     var locations: [TaskManagerID: TaskManagerRegistration] = [:]
     /// The execution attempt: 0, then one more per restart.
     var attempt = 0
-    /// Failures counted by the restart strategy, and the last one's epoch milliseconds.
-    var failures = 0
-    var lastFailureAt: Int64 = 0
+    /// Failures as the restart strategy counts them.
+    var failureHistory = FailureHistory()
     /// The submission as received, for redeploying after a failure.
     var submission: JobSubmission?
     var resolved: ResolvedJob?
