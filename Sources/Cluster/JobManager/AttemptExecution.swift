@@ -43,6 +43,8 @@ final class AttemptExecution: DeployedJob, @unchecked Sendable {
 
     func subtaskMetrics() -> [SubtaskMetrics] { parts.flatMap { $0.1.subtaskMetrics() } }
 
+    func subtaskStates() -> [SubtaskStatus] { parts.flatMap { $0.1.subtaskStates() } }
+
     func completion() async -> JobResult {
         let results = await withTaskGroup(of: (Int, JobResult).self) { group in
             for (i, (_, part)) in parts.enumerated() { group.addTask { (i, await part.completion()) } }

@@ -192,6 +192,7 @@ public final class JobManager: Sendable {
             state.withLock { s in
                 guard var record = s.jobs[id], record.attempt == execution.attempt else { return }
                 record.finalMetrics = execution.subtaskMetrics()
+                record.finalStates = execution.subtaskStates()
                 record.deployed = nil
                 if let failure = result.failure { record.exceptions.append(JobException(runtimeFailure: failure, timestamp: now, taskManager: where_)) }
                 s.jobs[id] = record
@@ -203,6 +204,7 @@ public final class JobManager: Sendable {
         let final = state.withLock { s -> JobRecord? in
             guard var record = s.jobs[id], record.attempt == execution.attempt else { return nil }
             record.finalMetrics = execution.subtaskMetrics()
+            record.finalStates = execution.subtaskStates()
             record.deployed = nil
             record.transition(to: record.state == .cancelling || result.status == .canceled ? .canceled : .finished, at: now)
             s.jobs[id] = record
@@ -399,7 +401,9 @@ public final class JobManager: Sendable {
                            lastModification: record.lastModification, timestamps: record.timestamps, graph: record.graph,
                            parameters: record.parameters, parallelism: record.parallelism, taskManager: tm, slotLocations: slotLocations,
                            exceptions: record.exceptions, deployment: record.deployment,
-                           submissionToRunningMillis: record.submissionToRunningMillis, metrics: metrics, now: now)
+                           submissionToRunningMillis: record.submissionToRunningMillis, metrics: metrics,
+                           reportedStates: JobSnapshot.grid(record.graph, live?.subtaskStates() ?? (record.state.isTerminal ? record.finalStates : nil) ?? []),
+                           now: now)
     }
 }
 

@@ -81,6 +81,8 @@ struct JobRecord: Sendable {
     var submissionToRunningMillis: Double?
     /// The metrics as the job ended (the execution is let go then).
     var finalMetrics: [SubtaskMetrics]?
+    /// The subtasks' states as the attempt ended.
+    var finalStates: [SubtaskStatus]?
 
     var startTime: Int64 { timestamps[.initializing] ?? timestamps[.created] ?? 0 }
 
@@ -113,14 +115,31 @@ public struct JobSnapshot: Sendable {
     public let deployment: DeploymentTimes
     public let submissionToRunningMillis: Double?
     public let metrics: JobMetrics
+    /// [vertex][subtask]: the state each subtask reported in the running (or, once the job ended, the last) attempt;
+    /// nil where none was reported.
+    public let reportedStates: [[ExecutionState?]]
     /// Epoch milliseconds when the snapshot was taken.
     public let now: Int64
 
     /// Flink's `duration`: until now while running, until the end after.
     public var duration: Int64 { (endTime >= 0 ? endTime : now) - startTime }
 
-    /// The state every subtask is in (the runtime reports job-wide state).
+    /// The state the job's status implies for its subtasks, for those that reported none.
     public var executionState: ExecutionState { state.executionState }
+
+    /// One subtask's state: its own as reported, else the job-wide one.
+    public func subtaskState(vertex: Int, subtask: Int) -> ExecutionState {
+        (vertex < reportedStates.count && subtask < reportedStates[vertex].count ? reportedStates[vertex][subtask] : nil) ?? executionState
+    }
+
+    /// Lays reported subtask states out per vertex and subtask.
+    static func grid(_ graph: JobGraph, _ reported: [SubtaskStatus]) -> [[ExecutionState?]] {
+        var grid = graph.vertices.map { [ExecutionState?](repeating: nil, count: $0.parallelism) }
+        for s in reported where s.vertex < grid.count && s.subtask < grid[s.vertex].count {
+            grid[s.vertex][s.subtask] = ExecutionState(rawValue: s.state.rawValue)
+        }
+        return grid
+    }
 
     /// Subtasks of all vertices: Flink's task count.
     public var totalTasks: Int { graph.vertices.reduce(0) { $0 + $1.parallelism } }

@@ -77,6 +77,7 @@ final class RemoteDeployment: DeployedJob, @unchecked Sendable {
         var status: JobStatus = .running
         var failure: String?
         var metrics: [SubtaskMetrics] = []
+        var states: [SubtaskStatus] = []
         var waiters: [CheckedContinuation<JobResult, Never>] = []
         var started = DispatchTime.now().uptimeNanoseconds
         var ended: UInt64 = 0
@@ -98,11 +99,14 @@ final class RemoteDeployment: DeployedJob, @unchecked Sendable {
 
     func subtaskMetrics() -> [SubtaskMetrics] { state.withLock { $0.metrics } }
 
+    func subtaskStates() -> [SubtaskStatus] { state.withLock { $0.states } }
+
     func update(_ report: TaskStateReport) {
         finish { s in
             guard !s.status.isTerminal else { return false }
             s.status = report.status
             if !report.metrics.isEmpty { s.metrics = report.metrics }
+            if let states = report.states, !states.isEmpty { s.states = states }
             if let f = report.failure { s.failure = f }
             return report.status.isTerminal
         }
@@ -113,6 +117,8 @@ final class RemoteDeployment: DeployedJob, @unchecked Sendable {
             guard !s.status.isTerminal else { return false }
             s.status = .failed
             s.failure = reason
+            // The TaskManager is gone: its subtasks that had not ended failed with it.
+            s.states = s.states.map { $0.state.isTerminal ? $0 : SubtaskStatus(vertex: $0.vertex, subtask: $0.subtask, state: .failed) }
             return true
         }
     }

@@ -45,6 +45,8 @@ public protocol DeployedJob: AnyObject, Sendable {
     func cancel()
     func completion() async -> JobResult
     func subtaskMetrics() -> [SubtaskMetrics]
+    /// The state of each subtask it runs (none before the first report of a remote share).
+    func subtaskStates() -> [SubtaskStatus]
 }
 
 extension JobExecution: DeployedJob {}

@@ -53,6 +53,8 @@ public final class JobExecution: @unchecked Sendable {
     private var runners: [SubtaskRunner] = []
     private var closeGates: [() -> Void] = []
     private let metricGroups: [[MetricGroup]]   // [node][subtask]
+    /// [vertex][subtask]; nil for subtasks that run on another TaskManager.
+    private var states: [[SubtaskState?]]
 
     /// Which subtasks run in this process (all of them, unless the job spans TaskManagers).
     private let isLocal: @Sendable (_ vertex: Int, _ subtask: Int) -> Bool
@@ -64,6 +66,33 @@ public final class JobExecution: @unchecked Sendable {
         self.isLocal = isLocal
         slots = graph.vertices.map(\.parallelism).max() ?? 1
         metricGroups = graph.stream.nodes.map { n in (0..<graph.parallelism[n.id]).map { _ in MetricGroup() } }
+        states = graph.vertices.enumerated().map { v, vertex in (0..<vertex.parallelism).map { isLocal(v, $0) ? .deploying : nil } }
+    }
+
+    /// The state of every subtask running here.
+    public func subtaskStates() -> [SubtaskStatus] {
+        lock.lock(); defer { lock.unlock() }
+        return states.enumerated().flatMap { v, subtasks in
+            subtasks.enumerated().compactMap { i, state in state.map { SubtaskStatus(vertex: v, subtask: i, state: $0) } }
+        }
+    }
+
+    func subtask(_ runner: SubtaskRunner, entered state: SubtaskState) {
+        lock.lock(); defer { lock.unlock() }
+        setState(runner, state)
+    }
+
+    /// Under the lock; a subtask's terminal state is final.
+    private func setState(_ runner: SubtaskRunner, _ state: SubtaskState) {
+        guard let current = states[runner.vertex][runner.subtask], !current.isTerminal else { return }
+        states[runner.vertex][runner.subtask] = state
+    }
+
+    /// Under the lock: every subtask still going is being cancelled.
+    private func markCanceling() {
+        for v in states.indices {
+            for i in states[v].indices where states[v][i].map({ !$0.isTerminal }) ?? false { states[v][i] = .canceling }
+        }
     }
 
     func metrics(node: Int, subtask: Int) -> MetricGroup { metricGroups[node][subtask] }
@@ -83,6 +112,7 @@ public final class JobExecution: @unchecked Sendable {
         failure = reason
         _status = .failing
         cancelled = true
+        markCanceling()
         lock.unlock()
         for close in closeGates { close() }
     }
@@ -112,11 +142,18 @@ public final class JobExecution: @unchecked Sendable {
         guard !_status.isTerminal, !cancelled else { lock.unlock(); return }
         cancelled = true
         _status = .cancelling
+        markCanceling()
         lock.unlock()
         for close in closeGates { close() }
     }
 
-    func subtaskFinished(_ runner: SubtaskRunner) { done() }
+    func subtaskFinished(_ runner: SubtaskRunner) {
+        lock.lock()
+        // One that returns after a cancel reached it was stopped, not finished.
+        setState(runner, cancelled ? .canceled : .finished)
+        lock.unlock()
+        done()
+    }
 
     func subtaskFailed(_ runner: SubtaskRunner, _ error: Error) {
         lock.lock()
@@ -125,8 +162,11 @@ public final class JobExecution: @unchecked Sendable {
             failure = "\(runner.name) (\(runner.subtask + 1)/\(graph.vertices[runner.vertex].parallelism)) failed: \(error)"
             _status = .failing
         }
+        // The subtask that failed is FAILED; those stopped because of it (or a cancel) are CANCELED, as in Flink.
+        if first { states[runner.vertex][runner.subtask] = .failed } else { setState(runner, .canceled) }
         let alreadyCancelled = cancelled
         cancelled = true
+        markCanceling()
         lock.unlock()
         if !alreadyCancelled { for close in closeGates { close() } }
         done()
