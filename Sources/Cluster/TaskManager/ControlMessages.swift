@@ -15,8 +15,8 @@ public enum ControlMessage: Codable, Sendable {
     case deploy(TaskDeploymentDescriptor)
     /// JobManager → TaskManager: stop a job attempt's subtasks.
     case cancel(jobID: JobID, attempt: Int)
-    /// TaskManager → JobManager: a job attempt's state on this TaskManager and its subtasks' metrics (sent on every
-    /// change and with every heartbeat while it runs).
+    /// TaskManager → JobManager: a job attempt's state on this TaskManager and its subtasks' metrics and states
+    /// (sent when deployed, when it ends, and every `metrics.fetcher.update-interval` while it runs).
     case taskState(TaskStateReport)
 
     static let frameKind: UInt8 = 10
@@ -74,4 +74,6 @@ public struct TaskStateReport: Codable, Sendable {
     public let status: JobStatus
     public let failure: String?
     public let metrics: [SubtaskMetrics]
+    /// Each subtask's state here (absent from TaskManagers that predate per-subtask states).
+    public var states: [SubtaskStatus]? = nil
 }

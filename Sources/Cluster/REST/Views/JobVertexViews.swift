@@ -1,7 +1,7 @@
 import Dataflow
 
-// How a vertex of a job snapshot reads in Flink's vertex messages. The runtime reports job-wide state, so every
-// subtask of a vertex shows the job's execution state and deployment times.
+// How a vertex of a job snapshot reads in Flink's vertex messages. Each subtask shows its own state and the
+// TaskManager of its slot; deployment times are job-wide.
 
 extension JobSnapshot {
     func vertexIndex(_ id: VertexID) -> Int? { graph.vertices.firstIndex { $0.id == id } }
@@ -37,6 +37,11 @@ extension JobSnapshot {
     }
 
     var endpoint: String { taskManager?.endpoint ?? "" }
+
+    /// The TaskManager running subtask `i` (of any vertex): the one holding the job's slot i (slot sharing).
+    func location(ofSubtask i: Int) -> TaskManagerRegistration? {
+        i < slotLocations.count ? slotLocations[i] : taskManager
+    }
 }
 
 extension VertexAggregates {
@@ -62,9 +67,8 @@ extension JobVertexDetailsInfo {
         let vertex = job.graph.vertices[v]
         let start = job.tasksStartTime, end = job.taskEndTime
         let subtasks = (0..<vertex.parallelism).map { i in
-            // Subtask i runs in the job's slot i (slot sharing), on that slot's TaskManager.
-            let tm = i < job.slotLocations.count ? job.slotLocations[i] : job.taskManager
-            return SubtaskDetails(subtask: i, status: job.executionState, attempt: 0, endpoint: tm?.endpoint ?? "", startTime: start, endTime: end,
+            let tm = job.location(ofSubtask: i)
+            return SubtaskDetails(subtask: i, status: job.subtaskState(vertex: v, subtask: i), attempt: 0, endpoint: tm?.endpoint ?? "", startTime: start, endTime: end,
                            duration: (end >= 0 ? end : job.now) - start, metrics: IOMetrics(job, vertex: v, subtasks: [i]),
                            taskManagerID: tm?.id ?? TaskManagerID(raw: HexID(upper: 0, lower: 0)),
                            statusDuration: job.subtaskStatusDuration, legacyStartTime: start)
@@ -79,7 +83,7 @@ extension SubtasksTimesInfo {
         let vertex = job.graph.vertices[v]
         let end = job.taskEndTime
         let subtasks = (0..<vertex.parallelism).map { i in
-            Subtask(subtask: i, endpoint: job.endpoint, duration: (end >= 0 ? end : job.now) - job.tasksStartTime,
+            Subtask(subtask: i, endpoint: job.location(ofSubtask: i)?.endpoint ?? "", duration: (end >= 0 ? end : job.now) - job.tasksStartTime,
                     timestamps: job.subtaskTimestamps)
         }
         self.init(id: vertex.id, name: job.graph.name(of: v), now: job.now, subtasks: subtasks)
@@ -89,14 +93,20 @@ extension SubtasksTimesInfo {
 extension JobVertexTaskManagersInfo {
     init(_ job: JobSnapshot, vertex v: Int) {
         let vertex = job.graph.vertices[v]
-        let all = Array(0..<vertex.parallelism)
         let start = job.tasksStartTime, end = job.taskEndTime
-        var managers: [TaskManager] = []
-        if let tm = job.taskManager {
-            managers.append(TaskManager(endpoint: tm.endpoint, status: job.executionState, startTime: start, endTime: end,
-                                        duration: (end >= 0 ? end : job.now) - start, metrics: IOMetrics(job, vertex: v, subtasks: all),
-                                        statusCounts: job.taskCounts(lowercased: false, total: vertex.parallelism), taskManagerID: tm.id,
-                                        aggregated: VertexAggregates(job, vertex: v, subtasks: all)))
+        // One entry per TaskManager running subtasks of the vertex, in the order of their first subtask.
+        var order: [TaskManagerID] = []
+        var groups: [TaskManagerID: (registration: TaskManagerRegistration, subtasks: [Int])] = [:]
+        for i in 0..<vertex.parallelism {
+            guard let tm = job.location(ofSubtask: i) else { continue }
+            if groups[tm.id] == nil { order.append(tm.id); groups[tm.id] = (tm, []) }
+            groups[tm.id]?.subtasks.append(i)
+        }
+        let managers = order.compactMap { groups[$0] }.map { tm, subtasks in
+            TaskManager(endpoint: tm.endpoint, status: JobSnapshot.aggregate(job.subtaskStates(vertex: v, subtasks: subtasks)),
+                        startTime: start, endTime: end, duration: (end >= 0 ? end : job.now) - start,
+                        metrics: IOMetrics(job, vertex: v, subtasks: subtasks), statusCounts: job.taskCounts(vertex: v, subtasks: subtasks),
+                        taskManagerID: tm.id, aggregated: VertexAggregates(job, vertex: v, subtasks: subtasks))
         }
         self.init(id: vertex.id, name: job.graph.name(of: v), now: job.now, taskmanagers: managers)
     }
