@@ -126,9 +126,9 @@ final class MultiProcessCluster: @unchecked Sendable {
     }
 }
 
-private let golden = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/golden")
+let golden = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/golden")
 
-private func lines(_ path: String) throws -> [String] {
+func lines(_ path: String) throws -> [String] {
     let stream = try ByteStream(path: path)
     var data = Data()
     let buffer = UnsafeMutableRawPointer.allocate(byteCount: 1 << 16, alignment: 16)
@@ -143,7 +143,7 @@ private func lines(_ path: String) throws -> [String] {
 
 /// Our windows equal Flink's line for line; anomalies agree on broadcaster, window and count, and on mean and
 /// stddev to 1e-9 relative.
-private func expectGolden(_ directory: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+func expectGolden(_ directory: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
     let windows = try lines("\(directory)/windows.csv")
     let goldenWindows = try lines(golden.appendingPathComponent("chat-d1.windows.csv.zst").path)
     #expect(windows.count == goldenWindows.count, sourceLocation: sourceLocation)
