@@ -1,5 +1,6 @@
 import Dataflow
 import Runtime
+import Synchronization
 
 /// The Prometheus view of one TaskManager process (`dataflow taskmanager`), as Flink's reporter in a TaskManager
 /// shows it: the process (`taskmanager` scope) and only the subtasks running in this TaskManager's slots
@@ -16,6 +17,8 @@ final class TaskManagerPrometheusReporter: Sendable {
     private let running: @Sendable () -> [RunningAttempt]
     private let statistics = ProcessStatisticsSampler()
     private let rates = RateMeter()
+    /// Jobs whose rates are tracked, so an ended one's history is dropped.
+    private let tracked = Mutex<Set<JobID>>([])
 
     init(id: TaskManagerID, host: String, running: @escaping @Sendable () -> [RunningAttempt]) {
         self.id = id
@@ -30,7 +33,14 @@ final class TaskManagerPrometheusReporter: Sendable {
         let labels = [("host", host), ("tm_id", id.description)]
         for (metric, value) in statistics.sample().metricValues { out.add(scope: "taskmanager", metric: metric, labels: labels, value: value) }
         let now = WallClock.millis()
-        for attempt in running() where !attempt.execution.status.isTerminal {
+        let attempts = running().filter { !$0.execution.status.isTerminal }
+        let gone = tracked.withLock { t in
+            let current = Set(attempts.map(\.execution.jobID))
+            defer { t = current }
+            return t.subtracting(current)
+        }
+        for job in gone { rates.forget(job) }
+        for attempt in attempts {
             let e = attempt.execution
             var metrics = JobMetrics(graph: e.graph, subtaskMetrics: e.subtaskMetrics())
             metrics.rates = rates.observe(e.jobID, values: metrics.rateInputs, now: now, runningSince: nil)

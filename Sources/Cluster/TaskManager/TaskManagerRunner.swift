@@ -201,7 +201,8 @@ struct OptionalService: Service {
         do {
             try await server.run()
         } catch let error as ServerBindError {
-            logger.error("\(error); running without it")
+            // E.g. beside a JobManager on the same host with one explicit port: the JobManager's endpoint has these metrics too.
+            logger.warning("\(error); running without it")
             try? await gracefulShutdown()
         }
     }
