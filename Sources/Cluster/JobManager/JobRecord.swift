@@ -115,9 +115,9 @@ public struct JobSnapshot: Sendable {
     public let deployment: DeploymentTimes
     public let submissionToRunningMillis: Double?
     public let metrics: JobMetrics
-    /// [vertex][subtask]: the state each subtask reported in the running (or, once the job ended, the last) attempt;
-    /// nil where none was reported.
-    public let reportedStates: [[ExecutionState?]]
+    /// [vertex][subtask]: the state (and its timestamps) each subtask reported in the running (or, once the job
+    /// ended, the last) attempt; nil where none was reported.
+    public let reportedStates: [[SubtaskStatus?]]
     /// Epoch milliseconds when the snapshot was taken.
     public let now: Int64
 
@@ -127,17 +127,20 @@ public struct JobSnapshot: Sendable {
     /// The state the job's status implies for its subtasks, for those that reported none.
     public var executionState: ExecutionState { state.executionState }
 
+    /// What a subtask reported, if it did.
+    public func reported(vertex: Int, subtask: Int) -> SubtaskStatus? {
+        vertex < reportedStates.count && subtask < reportedStates[vertex].count ? reportedStates[vertex][subtask] : nil
+    }
+
     /// One subtask's state: its own as reported, else the job-wide one.
     public func subtaskState(vertex: Int, subtask: Int) -> ExecutionState {
-        (vertex < reportedStates.count && subtask < reportedStates[vertex].count ? reportedStates[vertex][subtask] : nil) ?? executionState
+        reported(vertex: vertex, subtask: subtask).flatMap { ExecutionState(rawValue: $0.state.rawValue) } ?? executionState
     }
 
     /// Lays reported subtask states out per vertex and subtask.
-    static func grid(_ graph: JobGraph, _ reported: [SubtaskStatus]) -> [[ExecutionState?]] {
-        var grid = graph.vertices.map { [ExecutionState?](repeating: nil, count: $0.parallelism) }
-        for s in reported where s.vertex < grid.count && s.subtask < grid[s.vertex].count {
-            grid[s.vertex][s.subtask] = ExecutionState(rawValue: s.state.rawValue)
-        }
+    static func grid(_ graph: JobGraph, _ reported: [SubtaskStatus]) -> [[SubtaskStatus?]] {
+        var grid = graph.vertices.map { [SubtaskStatus?](repeating: nil, count: $0.parallelism) }
+        for s in reported where s.vertex < grid.count && s.subtask < grid[s.vertex].count { grid[s.vertex][s.subtask] = s }
         return grid
     }
 

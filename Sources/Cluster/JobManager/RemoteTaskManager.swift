@@ -118,7 +118,8 @@ final class RemoteDeployment: DeployedJob, @unchecked Sendable {
             s.status = .failed
             s.failure = reason
             // The TaskManager is gone: its subtasks that had not ended failed with it.
-            s.states = s.states.map { $0.state.isTerminal ? $0 : SubtaskStatus(vertex: $0.vertex, subtask: $0.subtask, state: .failed) }
+            let now = WallClock.millis()
+            s.states = s.states.map { $0.state.isTerminal ? $0 : $0.entering(.failed, at: now) }
             return true
         }
     }

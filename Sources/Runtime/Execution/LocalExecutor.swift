@@ -54,7 +54,7 @@ public final class JobExecution: @unchecked Sendable {
     private var closeGates: [() -> Void] = []
     private let metricGroups: [[MetricGroup]]   // [node][subtask]
     /// [vertex][subtask]; nil for subtasks that run on another TaskManager.
-    private var states: [[SubtaskState?]]
+    private var states: [[SubtaskStatus?]]
 
     /// Which subtasks run in this process (all of them, unless the job spans TaskManagers).
     private let isLocal: @Sendable (_ vertex: Int, _ subtask: Int) -> Bool
@@ -66,15 +66,20 @@ public final class JobExecution: @unchecked Sendable {
         self.isLocal = isLocal
         slots = graph.vertices.map(\.parallelism).max() ?? 1
         metricGroups = graph.stream.nodes.map { n in (0..<graph.parallelism[n.id]).map { _ in MetricGroup() } }
-        states = graph.vertices.enumerated().map { v, vertex in (0..<vertex.parallelism).map { isLocal(v, $0) ? .deploying : nil } }
+        let now = Self.epochMillis()
+        states = graph.vertices.enumerated().map { v, vertex in
+            (0..<vertex.parallelism).map { i in
+                isLocal(v, i) ? SubtaskStatus(vertex: v, subtask: i, state: .deploying, timestamps: [SubtaskState.deploying.rawValue: now]) : nil
+            }
+        }
     }
+
+    private static func epochMillis() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
 
     /// The state of every subtask running here.
     public func subtaskStates() -> [SubtaskStatus] {
         lock.lock(); defer { lock.unlock() }
-        return states.enumerated().flatMap { v, subtasks in
-            subtasks.enumerated().compactMap { i, state in state.map { SubtaskStatus(vertex: v, subtask: i, state: $0) } }
-        }
+        return states.flatMap { $0.compactMap { $0 } }
     }
 
     func subtask(_ runner: SubtaskRunner, entered state: SubtaskState) {
@@ -84,14 +89,17 @@ public final class JobExecution: @unchecked Sendable {
 
     /// Under the lock; a subtask's terminal state is final.
     private func setState(_ runner: SubtaskRunner, _ state: SubtaskState) {
-        guard let current = states[runner.vertex][runner.subtask], !current.isTerminal else { return }
-        states[runner.vertex][runner.subtask] = state
+        guard let current = states[runner.vertex][runner.subtask], !current.state.isTerminal else { return }
+        states[runner.vertex][runner.subtask] = current.entering(state, at: Self.epochMillis())
     }
 
     /// Under the lock: every subtask still going is being cancelled.
     private func markCanceling() {
+        let now = Self.epochMillis()
         for v in states.indices {
-            for i in states[v].indices where states[v][i].map({ !$0.isTerminal }) ?? false { states[v][i] = .canceling }
+            for i in states[v].indices {
+                if let s = states[v][i], !s.state.isTerminal, s.state != .canceling { states[v][i] = s.entering(.canceling, at: now) }
+            }
         }
     }
 
@@ -163,7 +171,7 @@ public final class JobExecution: @unchecked Sendable {
             _status = .failing
         }
         // The subtask that failed is FAILED; those stopped because of it (or a cancel) are CANCELED, as in Flink.
-        if first { states[runner.vertex][runner.subtask] = .failed } else { setState(runner, .canceled) }
+        setState(runner, first ? .failed : .canceled)
         let alreadyCancelled = cancelled
         cancelled = true
         markCanceling()

@@ -8,13 +8,24 @@ public enum SubtaskState: String, Sendable, Codable, CaseIterable {
     public var isTerminal: Bool { self == .finished || self == .canceled || self == .failed }
 }
 
-/// One subtask's state, as a TaskManager reports it.
+/// One subtask's state, as a TaskManager reports it, with when it entered each state it has been in.
 public struct SubtaskStatus: Sendable, Codable, Equatable {
     public let vertex: Int
     public let subtask: Int
     public let state: SubtaskState
+    /// Epoch milliseconds, by state (`SubtaskState.rawValue`).
+    public let timestamps: [String: Int64]
 
-    public init(vertex: Int, subtask: Int, state: SubtaskState) {
-        self.vertex = vertex; self.subtask = subtask; self.state = state
+    public init(vertex: Int, subtask: Int, state: SubtaskState, timestamps: [String: Int64] = [:]) {
+        self.vertex = vertex; self.subtask = subtask; self.state = state; self.timestamps = timestamps
+    }
+
+    public func enteredAt(_ state: SubtaskState) -> Int64? { timestamps[state.rawValue] }
+
+    /// The same subtask in another state from `time` on.
+    public func entering(_ state: SubtaskState, at time: Int64) -> SubtaskStatus {
+        var t = timestamps
+        t[state.rawValue] = time
+        return SubtaskStatus(vertex: vertex, subtask: subtask, state: state, timestamps: t)
     }
 }

@@ -94,12 +94,11 @@ extension JobDetailsInfo {
         var timestamps: [String: Int64] = [:]
         for s in JobState.allCases { timestamps[s.rawValue] = job.timestamps[s] ?? 0 }
         let graph = job.graph
-        let start = job.tasksStartTime
-        let end = job.state.isTerminal ? job.endTime : -1
         let vertices = graph.vertices.enumerated().map { v, vertex in
-            Vertex(id: vertex.id, slotSharingGroupID: SlotSharing.groupID(of: job.id).description, name: graph.name(of: v),
+            let span = job.span(vertex: v, subtasks: Array(0..<vertex.parallelism))
+            return Vertex(id: vertex.id, slotSharingGroupID: SlotSharing.groupID(of: job.id).description, name: graph.name(of: v),
                    maxParallelism: graph.maxParallelism, parallelism: vertex.parallelism, status: job.vertexState(v),
-                   startTime: start, endTime: end, duration: (end >= 0 ? end : job.now) - start,
+                   startTime: span.start, endTime: span.end, duration: span.duration,
                    tasks: job.taskCounts(vertex: v),
                    metrics: IOMetrics(job, vertex: v, subtasks: Array(0..<vertex.parallelism)))
         }
