@@ -37,7 +37,7 @@ let package = Package(
         .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "Dataflow"),
-        .target(name: "Runtime", dependencies: ["Dataflow"]),
+        .target(name: "Runtime", dependencies: ["Dataflow", "CZstd"]),
         // A connector is a self-contained folder: its options, source, sink — and its tests, in Tests/.
         .target(name: "FileConnector", dependencies: ["Dataflow", "CZstd"], path: "Sources/Connectors/Files", exclude: ["Tests"]),
         .target(name: "KafkaConnector", dependencies: ["Dataflow", "CRdKafka"], path: "Sources/Connectors/Kafka", exclude: ["Tests", "README.md"]),

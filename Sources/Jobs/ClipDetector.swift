@@ -34,7 +34,7 @@ public struct ClipDetectorConfig: Sendable, Equatable {
 }
 
 /// A burst of chat: a window whose count stands out from the channel's recent baseline.
-public struct Anomaly: Sendable, Equatable, CSVRecord {
+public struct Anomaly: Sendable, Equatable, Codable, CSVRecord {
     public var broadcasterID: String
     public var windowStart: Int64
     public var windowEnd: Int64
@@ -53,7 +53,7 @@ public struct Anomaly: Sendable, Equatable, CSVRecord {
 }
 
 /// One channel's chat count in one window.
-public struct ChatRate: Sendable, Equatable, CSVRecord {
+public struct ChatRate: Sendable, Equatable, Codable, CSVRecord {
     public var broadcasterID: String
     public var windowStart: Int64
     public var windowEnd: Int64
@@ -68,7 +68,7 @@ public struct ChatRate: Sendable, Equatable, CSVRecord {
 }
 
 /// The last counts of a channel, oldest overwritten first.
-struct Baseline {
+struct Baseline: Codable {
     var counts: [Int64]
     var next = 0
     var size = 0

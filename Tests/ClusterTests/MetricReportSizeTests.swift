@@ -30,7 +30,7 @@ struct MetricReportSizeTests {
             let mine: (Int) -> Bool = { $0 / 2 == share }
             let report = TaskStateReport(jobID: execution.jobID, attempt: 0, status: .running, failure: nil,
                                          metrics: execution.subtaskMetrics().filter { mine($0.subtask) },
-                                         states: execution.subtaskStates().filter { mine($0.subtask) })
+                                         statuses: execution.subtaskStatuses().filter { mine($0.subtask) })
             sizes.append(try ControlMessage.taskState(report).frame().count)
         }
         print("metric report bytes per TaskManager (3 TaskManagers × 2 slots, clip detector p=6): \(sizes)")

@@ -43,7 +43,7 @@ final class AttemptExecution: DeployedJob, @unchecked Sendable {
 
     func subtaskMetrics() -> [SubtaskMetrics] { parts.flatMap { $0.1.subtaskMetrics() } }
 
-    func subtaskStates() -> [SubtaskStatus] { parts.flatMap { $0.1.subtaskStates() } }
+    func subtaskStatuses() -> [SubtaskStatus] { parts.flatMap { $0.1.subtaskStatuses() } }
 
     func completion() async -> JobResult {
         let results = await withTaskGroup(of: (Int, JobResult).self) { group in

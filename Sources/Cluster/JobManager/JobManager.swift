@@ -192,7 +192,7 @@ public final class JobManager: Sendable {
             state.withLock { s in
                 guard var record = s.jobs[id], record.attempt == execution.attempt else { return }
                 record.finalMetrics = execution.subtaskMetrics()
-                record.finalStates = execution.subtaskStates()
+                record.finalStatuses = execution.subtaskStatuses()
                 record.deployed = nil
                 if let failure = result.failure { record.exceptions.append(JobException(runtimeFailure: failure, timestamp: now, taskManager: where_)) }
                 s.jobs[id] = record
@@ -204,7 +204,7 @@ public final class JobManager: Sendable {
         let final = state.withLock { s -> JobRecord? in
             guard var record = s.jobs[id], record.attempt == execution.attempt else { return nil }
             record.finalMetrics = execution.subtaskMetrics()
-            record.finalStates = execution.subtaskStates()
+            record.finalStatuses = execution.subtaskStatuses()
             record.deployed = nil
             record.transition(to: record.state == .cancelling || result.status == .canceled ? .canceled : .finished, at: now)
             s.jobs[id] = record
@@ -402,7 +402,7 @@ public final class JobManager: Sendable {
                            parameters: record.parameters, parallelism: record.parallelism, taskManager: tm, slotLocations: slotLocations,
                            exceptions: record.exceptions, deployment: record.deployment,
                            submissionToRunningMillis: record.submissionToRunningMillis, metrics: metrics,
-                           reportedStates: JobSnapshot.grid(record.graph, live?.subtaskStates() ?? (record.state.isTerminal ? record.finalStates : nil) ?? []),
+                           reportedStates: JobSnapshot.grid(record.graph, live?.subtaskStatuses() ?? (record.state.isTerminal ? record.finalStatuses : nil) ?? []),
                            now: now)
     }
 }

@@ -82,7 +82,7 @@ struct JobRecord: Sendable {
     /// The metrics as the job ended (the execution is let go then).
     var finalMetrics: [SubtaskMetrics]?
     /// The subtasks' states as the attempt ended.
-    var finalStates: [SubtaskStatus]?
+    var finalStatuses: [SubtaskStatus]?
 
     var startTime: Int64 { timestamps[.initializing] ?? timestamps[.created] ?? 0 }
 

@@ -77,7 +77,7 @@ final class RemoteDeployment: DeployedJob, @unchecked Sendable {
         var status: JobStatus = .running
         var failure: String?
         var metrics: [SubtaskMetrics] = []
-        var states: [SubtaskStatus] = []
+        var statuses: [SubtaskStatus] = []
         var waiters: [CheckedContinuation<JobResult, Never>] = []
         var started = DispatchTime.now().uptimeNanoseconds
         var ended: UInt64 = 0
@@ -99,14 +99,14 @@ final class RemoteDeployment: DeployedJob, @unchecked Sendable {
 
     func subtaskMetrics() -> [SubtaskMetrics] { state.withLock { $0.metrics } }
 
-    func subtaskStates() -> [SubtaskStatus] { state.withLock { $0.states } }
+    func subtaskStatuses() -> [SubtaskStatus] { state.withLock { $0.statuses } }
 
     func update(_ report: TaskStateReport) {
         finish { s in
             guard !s.status.isTerminal else { return false }
             s.status = report.status
             if !report.metrics.isEmpty { s.metrics = report.metrics }
-            if let states = report.states, !states.isEmpty { s.states = states }
+            if let statuses = report.statuses, !statuses.isEmpty { s.statuses = statuses }
             if let f = report.failure { s.failure = f }
             return report.status.isTerminal
         }
@@ -119,7 +119,7 @@ final class RemoteDeployment: DeployedJob, @unchecked Sendable {
             s.failure = reason
             // The TaskManager is gone: its subtasks that had not ended failed with it.
             let now = WallClock.millis()
-            s.states = s.states.map { $0.state.isTerminal ? $0 : $0.entering(.failed, at: now) }
+            s.statuses = s.statuses.map { $0.state.isTerminal ? $0 : $0.entering(.failed, at: now) }
             return true
         }
     }

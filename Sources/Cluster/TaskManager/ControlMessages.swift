@@ -75,5 +75,5 @@ public struct TaskStateReport: Codable, Sendable {
     public let failure: String?
     public let metrics: [SubtaskMetrics]
     /// Each subtask's state here (absent from TaskManagers that predate per-subtask states).
-    public var states: [SubtaskStatus]? = nil
+    public var statuses: [SubtaskStatus]? = nil
 }

@@ -46,7 +46,7 @@ public protocol DeployedJob: AnyObject, Sendable {
     func completion() async -> JobResult
     func subtaskMetrics() -> [SubtaskMetrics]
     /// The state of each subtask it runs (none before the first report of a remote share).
-    func subtaskStates() -> [SubtaskStatus]
+    func subtaskStatuses() -> [SubtaskStatus]
 }
 
 extension JobExecution: DeployedJob {}

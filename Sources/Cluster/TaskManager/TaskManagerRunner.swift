@@ -167,7 +167,7 @@ public final class TaskManagerRunner: Service, @unchecked Sendable {
                 let result = await execution.completion()
                 executions.withLock { $0[Self.key(d.jobID, d.attempt)] = nil }
                 try? send(.taskState(TaskStateReport(jobID: d.jobID, attempt: d.attempt, status: result.status, failure: result.failure,
-                                                     metrics: execution.subtaskMetrics(), states: execution.subtaskStates())))
+                                                     metrics: execution.subtaskMetrics(), statuses: execution.subtaskStatuses())))
             }
         } catch {
             logger.error("Job \(d.jobID) attempt \(d.attempt) failed to deploy: \(error)")
@@ -181,7 +181,7 @@ public final class TaskManagerRunner: Service, @unchecked Sendable {
         let running = executions.withLock { Array($0.values) }
         for (e, attempt, _) in running where !e.status.isTerminal {
             try? send(.taskState(TaskStateReport(jobID: e.jobID, attempt: attempt, status: .running, failure: nil, metrics: e.subtaskMetrics(),
-                                                 states: e.subtaskStates())))
+                                                 statuses: e.subtaskStatuses())))
         }
     }
 }

@@ -56,11 +56,28 @@ final class AtomicFileWriter {
     }
     func line(_ bytes: [UInt8]) throws { try write(bytes); try write([0x0a]) }
 
+    /// What is written so far (for a savepoint of a file not committed yet).
+    func contents() throws -> Data {
+        guard fflush(handle) == 0, let data = FileManager.default.contents(atPath: tmpPath) else {
+            throw FileSourceError("cannot read back \(tmpPath): \(String(cString: strerror(errno)))")
+        }
+        return data
+    }
+
     func commit() throws {
         guard fclose(handle) == 0 else { throw FileSourceError("cannot close \(tmpPath): \(String(cString: strerror(errno)))") }
         guard rename(tmpPath, path) == 0 else { throw FileSourceError("cannot rename \(tmpPath) to \(path): \(String(cString: strerror(errno)))") }
     }
     func abandon() { fclose(handle); unlink(tmpPath) }
+}
+
+/// A file sink's part of a savepoint: its file is committed only at the end, so what it wrote (or holds back to
+/// sort) moves with the savepoint and is written again by the restored writer.
+struct FileSinkState: Codable {
+    /// Records held back for sorting (encoded `[Record]`).
+    var records: Data?
+    /// Lines already written (without a CSV header).
+    var lines: Data?
 }
 
 /// The file a parallel sink instance writes: `PATH` at parallelism 1, `name-<i>.ext` beside it otherwise.
@@ -90,12 +107,33 @@ final class CSVFileWriter<Record: CSVRecord>: SinkWriter {
     private var file: AtomicFileWriter?
     private var pending: [Record] = []
     private var committed = false
+    private var restoredLines: [Data] = []
 
     init(path: String, sortedBy: ((Record, Record) -> Bool)?) { self.path = path; self.sortedBy = sortedBy }
 
     func open() throws {
         file = try AtomicFileWriter(path: path)
         try file!.line(Array(Record.csvHeader.utf8))
+        for lines in restoredLines { try file!.write(Array(lines)) }
+        restoredLines = []
+    }
+
+    func snapshotState() throws -> Data? {
+        guard let file, !committed else { return nil }
+        if sortedBy != nil {
+            return try JSONEncoder().encode(FileSinkState(records: try StateCodec.encode(pending, "the rows of \(path)")))
+        }
+        let written = try file.contents()
+        let body = written.firstIndex(of: 0x0a).map { written[(($0) + 1)...] } ?? Data()
+        return try JSONEncoder().encode(FileSinkState(lines: Data(body)))
+    }
+
+    func restore(states: [Data]) throws {
+        for item in states {
+            let state = try JSONDecoder().decode(FileSinkState.self, from: item)
+            if let records = state.records { pending += try StateCodec.decode([Record].self, from: records, "the rows of \(path)") }
+            if let lines = state.lines { restoredLines.append(lines) }
+        }
     }
     func write(_ value: Record, timestamp: Timestamp) throws {
         if sortedBy != nil { pending.append(value); return }
@@ -136,8 +174,22 @@ final class JSONLinesFileWriter<Record: JSONEncodableRecord>: SinkWriter {
     private let path: String
     private var file: AtomicFileWriter?
     private var committed = false
+    private var restoredLines: [Data] = []
     init(path: String) { self.path = path }
-    func open() throws { file = try AtomicFileWriter(path: path) }
+    func open() throws {
+        file = try AtomicFileWriter(path: path)
+        for lines in restoredLines { try file!.write(Array(lines)) }
+        restoredLines = []
+    }
+    func snapshotState() throws -> Data? {
+        guard let file, !committed else { return nil }
+        return try JSONEncoder().encode(FileSinkState(lines: try file.contents()))
+    }
+    func restore(states: [Data]) throws {
+        for item in states {
+            if let lines = try JSONDecoder().decode(FileSinkState.self, from: item).lines { restoredLines.append(lines) }
+        }
+    }
     func write(_ value: Record, timestamp: Timestamp) throws { try file!.line(JSONWriter.encode(value)) }
     func flush() throws {
         guard let file, !committed else { return }

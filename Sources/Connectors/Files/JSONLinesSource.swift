@@ -47,10 +47,30 @@ final class JSONLinesReader<Record: JSONDecodableRecord>: SourceReader {
 
     deinit { data.deallocate() }
 
+    /// Restored from a savepoint: the lines read before; they are skipped without emitting anything.
+    private var resumeAfterLine: Int64 = 0
+
     func open() throws { stream = try ByteStream(path: path) }
     func close() { stream = nil }
 
+    func snapshotPositions() throws -> [SplitPosition]? { [SplitPosition(split: 0, offset: lineNumber)] }
+
+    func restore(positions: [SplitPosition]) throws {
+        resumeAfterLine = positions.filter { $0.split == 0 }.map(\.offset).max() ?? 0
+    }
+
     func poll(into output: SourceOutput<Record>, max: Int) throws -> SourcePoll {
+        if lineNumber < resumeAfterLine {
+            // A file has no index of lines: read through the ones consumed before the savepoint.
+            let discard = SourceOutput<Record>()
+            while lineNumber < resumeAfterLine {
+                if try readLines(into: discard, max: Int(Swift.min(resumeAfterLine - lineNumber, 1 << 20))) == .finished { return .finished }
+            }
+        }
+        return try readLines(into: output, max: max)
+    }
+
+    private func readLines(into output: SourceOutput<Record>, max: Int) throws -> SourcePoll {
         guard let stream else { throw FileSourceError("\(path) is not open") }
         var emitted = 0
         while emitted < max {

@@ -19,6 +19,11 @@ final class KafkaSourceReader<Record>: SourceReader {
     func open() throws { try consumer.open() }
     func close() { consumer.close() }
 
+    func snapshotPositions() throws -> [SplitPosition]? { consumer.positions }
+    func restore(positions: [SplitPosition]) throws {
+        for p in positions { consumer.restoredOffsets[p.split] = p.offset }
+    }
+
     func poll(into output: SourceOutput<Record>, max: Int) throws -> SourcePoll {
         let c = consumer
         try c.maintain()

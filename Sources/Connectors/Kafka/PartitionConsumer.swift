@@ -26,6 +26,8 @@ final class PartitionConsumer {
     /// Partitions of the topic known so far (0..<partitionCount).
     private(set) var partitionCount = 0
     private(set) var ownedPartitions: [Int] = []
+    /// From a savepoint: the next offset per partition, which overrides the starting offsets.
+    var restoredOffsets: [Int: Int64] = [:]
     private var finishedCount = 0
     /// Splits assigned but not yet announced to the output (the output exists only inside `poll`).
     private var unannouncedSplits: [Int] = []
@@ -137,7 +139,8 @@ final class PartitionConsumer {
                                                       in: partitionCount..<count)
         partitionCount = count
         guard !mine.isEmpty || initial else { return }
-        let starts = try startOffsets(mine, start)
+        var starts = try startOffsets(mine.filter { restoredOffsets[$0] == nil }, start)
+        for p in mine { if let o = restoredOffsets[p] { starts[p] = o; states[p].next = o } }
         let list = TopicPartitionList(capacity: mine.count)
         for p in mine {
             states[p].owned = true
@@ -238,6 +241,15 @@ final class PartitionConsumer {
     }
 
     /// The partitions assigned since the last call, for the reader to announce as splits.
+    /// For a savepoint: the next offset of every owned partition that has a known position (one not read from yet
+    /// and not restored starts again at the configured starting offsets).
+    var positions: [SplitPosition] {
+        ownedPartitions.compactMap { p in
+            let next = states[p].next >= 0 ? states[p].next : restoredOffsets[p]
+            return next.map { SplitPosition(split: p, offset: $0) }
+        }
+    }
+
     func takeUnannouncedSplits() -> [Int] {
         defer { unannouncedSplits.removeAll() }
         return unannouncedSplits

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where an operator sends what it produces: records with their timestamps, watermarks, idleness, end of input.
 /// The runtime supplies the implementations (a chained operator, a partitioner, a side-output router);
 /// operator tests supply a recording one.
@@ -44,11 +46,21 @@ public protocol SourceReader<Record>: AnyObject {
     func close()
     /// The source's metric group (Flink's names: `pendingRecords` for consumer lag, …); called before `open`.
     func attach(metrics: MetricGroup)
+    /// For a savepoint: where the reader is in each of its splits (next offset, lines read). Nil: this source cannot
+    /// resume where it stopped, and a savepoint of its job fails with that reason.
+    func snapshotPositions() throws -> [SplitPosition]?
+    /// Before `open`, when the job restores a savepoint: the positions of *every* split of the source (from all
+    /// the old readers); the reader resumes the splits it is assigned at their position.
+    func restore(positions: [SplitPosition]) throws
 }
 extension SourceReader {
     public func open() throws {}
     public func close() {}
     public func attach(metrics: MetricGroup) {}
+    public func snapshotPositions() throws -> [SplitPosition]? { nil }
+    public func restore(positions: [SplitPosition]) throws {
+        if !positions.isEmpty { throw StateSnapshotError("\(Self.self) cannot resume from a savepoint") }
+    }
 }
 
 /// What a source reader emits into; the runtime assigns timestamps and watermarks behind it.
@@ -99,8 +111,21 @@ public protocol SinkWriter<Record>: AnyObject {
     func tick(now: Timestamp) throws
     /// The sink operator's metric group (records rejected, retries, …); called before `open`.
     func attach(metrics: MetricGroup)
+    /// For a savepoint: what the writer needs to continue after a restore (rows it holds back, the part of a file
+    /// not committed yet); nil when it holds nothing. By default it flushes (a batch becomes durable) and keeps nothing.
+    func snapshotState() throws -> Data?
+    /// Before `open`, when the job restores a savepoint: the states of old writers given to this one (round-robin
+    /// over the new writers; several when the parallelism went down).
+    func restore(states: [Data]) throws
 }
 extension SinkWriter {
+    public func snapshotState() throws -> Data? {
+        try flush()
+        return nil
+    }
+    public func restore(states: [Data]) throws {
+        if !states.isEmpty { throw StateSnapshotError("\(Self.self) cannot restore its state from a savepoint") }
+    }
     public func attach(metrics: MetricGroup) {}
     public func open() throws {}
     public func flush() throws {}

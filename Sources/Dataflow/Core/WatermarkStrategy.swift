@@ -78,7 +78,13 @@ public struct WatermarkGenerator: Sendable {
         perRecord ? nil : nextWatermark()
     }
 
-    @usableFromInline var maxTimestampValue: Timestamp { maxTimestamp }
+    /// The highest timestamp seen (what a savepoint keeps of the generator).
+    public var maxTimestampValue: Timestamp { maxTimestamp }
+    /// Continues from a savepoint: the watermark picks up where it was, so records late before stay late.
+    public mutating func restore(maxTimestamp t: Timestamp) {
+        if t > maxTimestamp { maxTimestamp = t }
+        if let bound { lastEmitted = max(lastEmitted, maxTimestamp - bound - 1) }
+    }
     @usableFromInline var perRecordEmission: Bool { perRecord }
     @usableFromInline mutating func setMax(_ t: Timestamp) { maxTimestamp = t }
 

@@ -21,6 +21,8 @@ public struct CollectionSource<T>: SourceConnector, @unchecked Sendable {
             while next < end { try output.collect(values[next]); next += 1 }
             return .more
         }
+        func snapshotPositions() throws -> [SplitPosition]? { [SplitPosition(split: 0, offset: Int64(next))] }
+        func restore(positions: [SplitPosition]) throws { next = Int(positions.first { $0.split == 0 }?.offset ?? 0) }
     }
 }
 
@@ -44,6 +46,8 @@ public struct GeneratorSource<T>: SourceConnector, @unchecked Sendable {
             while next < end { try output.collect(make(next)); next += 1 }
             return .more
         }
+        func snapshotPositions() throws -> [SplitPosition]? { [SplitPosition(split: 0, offset: Int64(next))] }
+        func restore(positions: [SplitPosition]) throws { next = Int(positions.first { $0.split == 0 }?.offset ?? 0) }
     }
 }
 

@@ -172,6 +172,11 @@ final class ChannelWriter<T> {
         try flush()
     }
 
+    func suspend() throws {
+        controls.append(ControlMark(position: timestamps.count, kind: .suspend, watermark: 0))
+        try flush()
+    }
+
     func flush() throws {
         guard !timestamps.isEmpty || !controls.isEmpty else { return }
         let batch = ChannelBatch(channel: channel, values: values, timestamps: timestamps, controls: controls)
@@ -187,4 +192,6 @@ final class ChannelWriter<T> {
 /// Anything in a subtask that holds buffered output and must push it out on the buffer timeout and at the end.
 protocol Flushable: AnyObject {
     func flush() throws
+    /// The job stops for a savepoint: tell every consumer that nothing follows (without ending event time).
+    func suspend() throws
 }

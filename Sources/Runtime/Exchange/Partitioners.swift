@@ -9,6 +9,7 @@ final class ForwardPartitioner<T>: Output<T>, Flushable {
     override func emitIdle(_ idle: Bool) throws { try writer.idle(idle) }
     override func finish() throws { try writer.end() }
     func flush() throws { try writer.flush() }
+    func suspend() throws { try writer.suspend() }
 }
 
 /// Round-robin over the consumer subtasks (REBALANCE); control elements go to all of them.
@@ -25,6 +26,7 @@ final class RebalancePartitioner<T>: Output<T>, Flushable {
     override func emitIdle(_ idle: Bool) throws { for w in writers { try w.idle(idle) } }
     override func finish() throws { for w in writers { try w.end() } }
     func flush() throws { for w in writers { try w.flush() } }
+    func suspend() throws { for w in writers { try w.suspend() } }
 }
 
 /// HASH: extracts the key once, and sends the keyed record to the subtask owning the key's key group.
@@ -45,6 +47,7 @@ final class HashPartitioner<T, K: StableHashable>: Output<T>, Flushable {
     override func emitIdle(_ idle: Bool) throws { for w in writers { try w.idle(idle) } }
     override func finish() throws { for w in writers { try w.end() } }
     func flush() throws { for w in writers { try w.flush() } }
+    func suspend() throws { for w in writers { try w.suspend() } }
 }
 
 /// One output feeding several consumers (a fork, or a stage read by a chained and a remote consumer).

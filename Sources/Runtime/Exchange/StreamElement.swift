@@ -11,7 +11,9 @@ public enum StreamElement<T> {
 
 /// A control element inside a batch, placed before the record at `position`.
 struct ControlMark {
-    enum Kind: UInt8 { case watermark, idle, active, end }
+    /// `suspend`: the producer stopped for a savepoint — nothing follows, but unlike `end` it does not mean the
+    /// end of event time, so nothing fires downstream.
+    enum Kind: UInt8 { case watermark, idle, active, end, suspend }
     let position: Int
     let kind: Kind
     let watermark: Timestamp

@@ -16,6 +16,8 @@ struct WatermarkValve {
     private(set) var current: Timestamp = Watermark.none
     private(set) var isIdle = false
     private(set) var endedCount = 0
+    /// Channels whose producer stopped for a savepoint (counted in `endedCount` too).
+    private(set) var suspendedCount = 0
 
     init(channels: Int) {
         watermarks = Array(repeating: Watermark.none, count: channels)
@@ -57,6 +59,14 @@ struct WatermarkValve {
         idle[channel] = false
         watermarks[channel] = Watermark.endOfInput
         return Change(idle: activity(), watermark: advance())
+    }
+
+    /// The channel's producer stopped for a savepoint: it sends nothing more, and its event time stays where it was.
+    mutating func suspend(channel: Int) {
+        guard !ended[channel] else { return }
+        ended[channel] = true
+        endedCount += 1
+        suspendedCount += 1
     }
 
     /// Recomputes idleness; returns the new value if it changed.

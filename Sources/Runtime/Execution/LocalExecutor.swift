@@ -53,8 +53,10 @@ public final class JobExecution: @unchecked Sendable {
     private var runners: [SubtaskRunner] = []
     private var closeGates: [() -> Void] = []
     private let metricGroups: [[MetricGroup]]   // [node][subtask]
+    private var stop: StopMode?
+    private var states: [SubtaskState] = []
     /// [vertex][subtask]; nil for subtasks that run on another TaskManager.
-    private var states: [[SubtaskStatus?]]
+    private var statuses: [[SubtaskStatus?]]
 
     /// Which subtasks run in this process (all of them, unless the job spans TaskManagers).
     private let isLocal: @Sendable (_ vertex: Int, _ subtask: Int) -> Bool
@@ -67,38 +69,38 @@ public final class JobExecution: @unchecked Sendable {
         slots = graph.vertices.map(\.parallelism).max() ?? 1
         metricGroups = graph.stream.nodes.map { n in (0..<graph.parallelism[n.id]).map { _ in MetricGroup() } }
         let now = Self.epochMillis()
-        states = graph.vertices.enumerated().map { v, vertex in
+        statuses = graph.vertices.enumerated().map { v, vertex in
             (0..<vertex.parallelism).map { i in
-                isLocal(v, i) ? SubtaskStatus(vertex: v, subtask: i, state: .deploying, timestamps: [SubtaskState.deploying.rawValue: now]) : nil
+                isLocal(v, i) ? SubtaskStatus(vertex: v, subtask: i, state: .deploying, timestamps: [SubtaskExecutionState.deploying.rawValue: now]) : nil
             }
         }
     }
 
     private static func epochMillis() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
 
-    /// The state of every subtask running here.
-    public func subtaskStates() -> [SubtaskStatus] {
+    /// The execution state of every subtask running here.
+    public func subtaskStatuses() -> [SubtaskStatus] {
         lock.lock(); defer { lock.unlock() }
-        return states.flatMap { $0.compactMap { $0 } }
+        return statuses.flatMap { $0.compactMap { $0 } }
     }
 
-    func subtask(_ runner: SubtaskRunner, entered state: SubtaskState) {
+    func subtask(_ runner: SubtaskRunner, entered state: SubtaskExecutionState) {
         lock.lock(); defer { lock.unlock() }
-        setState(runner, state)
+        setStatus(runner, state)
     }
 
     /// Under the lock; a subtask's terminal state is final.
-    private func setState(_ runner: SubtaskRunner, _ state: SubtaskState) {
-        guard let current = states[runner.vertex][runner.subtask], !current.state.isTerminal else { return }
-        states[runner.vertex][runner.subtask] = current.entering(state, at: Self.epochMillis())
+    private func setStatus(_ runner: SubtaskRunner, _ state: SubtaskExecutionState) {
+        guard let current = statuses[runner.vertex][runner.subtask], !current.state.isTerminal else { return }
+        statuses[runner.vertex][runner.subtask] = current.entering(state, at: Self.epochMillis())
     }
 
     /// Under the lock: every subtask still going is being cancelled.
     private func markCanceling() {
         let now = Self.epochMillis()
-        for v in states.indices {
-            for i in states[v].indices {
-                if let s = states[v][i], !s.state.isTerminal, s.state != .canceling { states[v][i] = s.entering(.canceling, at: now) }
+        for v in statuses.indices {
+            for i in statuses[v].indices {
+                if let s = statuses[v][i], !s.state.isTerminal, s.state != .canceling { statuses[v][i] = s.entering(.canceling, at: now) }
             }
         }
     }
@@ -155,10 +157,36 @@ public final class JobExecution: @unchecked Sendable {
         for close in closeGates { close() }
     }
 
-    func subtaskFinished(_ runner: SubtaskRunner) {
+    /// How a job stops for a savepoint (Flink's stop-with-savepoint).
+    public enum StopMode: String, Sendable, Codable {
+        /// Sources stop where they are; the state is kept, nothing fires (`flink stop`).
+        case suspend
+        /// Sources end as if their input had: the watermark reaches the end of time, windows fire (`flink stop --drain`).
+        case drain
+    }
+
+    /// Stops the job for a savepoint: sources stop, everything before that point is processed, and every subtask
+    /// snapshots its state as it ends (`subtaskStates()` once the job has finished). False when the job is not running.
+    @discardableResult
+    public func stopWithSavepoint(_ mode: StopMode) -> Bool {
         lock.lock()
+        defer { lock.unlock() }
+        guard _status == .running || _status == .created, !cancelled, stop == nil else { return false }
+        stop = mode
+        return true
+    }
+
+    /// The stop requested, if any (read by sources between polls).
+    var stopRequest: StopMode? { lock.lock(); defer { lock.unlock() }; return stop }
+
+    /// The local subtasks' states at the savepoint (complete once the job has ended).
+    public func subtaskStates() -> [SubtaskState] { lock.lock(); defer { lock.unlock() }; return states }
+
+    func subtaskFinished(_ runner: SubtaskRunner, states: [SubtaskState]) {
+        lock.lock()
+        self.states += states
         // One that returns after a cancel reached it was stopped, not finished.
-        setState(runner, cancelled ? .canceled : .finished)
+        setStatus(runner, cancelled ? .canceled : .finished)
         lock.unlock()
         done()
     }
@@ -171,7 +199,7 @@ public final class JobExecution: @unchecked Sendable {
             _status = .failing
         }
         // The subtask that failed is FAILED; those stopped because of it (or a cancel) are CANCELED, as in Flink.
-        setState(runner, first ? .failed : .canceled)
+        setStatus(runner, first ? .failed : .canceled)
         let alreadyCancelled = cancelled
         cancelled = true
         markCanceling()
@@ -262,8 +290,8 @@ public final class LocalExecutor: Sendable {
         self.clock = clock
     }
 
-    /// Builds every subtask and starts the job.
-    public func submit(_ job: Job, parallelism: Int? = nil) throws -> JobExecution {
+    /// Builds every subtask and starts the job, restoring a savepoint's state if given.
+    public func submit(_ job: Job, parallelism: Int? = nil, restore: SavepointRestore? = nil) throws -> JobExecution {
         let graph = try JobGraph(job: job, configuration: configuration, parallelism: parallelism)
         try Self.validateSideOutputs(graph)
         // Slot sharing: subtask i of every vertex shares slot i, so a job needs as many slots as its widest vertex.
@@ -272,14 +300,15 @@ public final class LocalExecutor: Sendable {
             throw JobDefinitionError("job '\(job.name)' needs \(needed) task slots but the local TaskManager offers "
                 + "\(configuration.taskSlots) (set -D taskmanager.numberOfTaskSlots=\(needed), or lower the parallelism)")
         }
-        return try deploy(graph, jobID: .random(), placement: nil)
+        return try deploy(graph, jobID: .random(), placement: nil, restore: restore)
     }
 
     /// Builds and starts the subtasks of `graph` that `placement` puts on this TaskManager (all of them without a
     /// placement). Exchanges between two local subtasks go through in-memory gates; exchanges with a subtask on
     /// another TaskManager go through `placement.network` with credit-based flow control.
-    public func deploy(_ graph: JobGraph, jobID: JobID, placement: SubtaskPlacement?) throws -> JobExecution {
+    public func deploy(_ graph: JobGraph, jobID: JobID, placement: SubtaskPlacement?, restore: SavepointRestore? = nil) throws -> JobExecution {
         try Self.validateSideOutputs(graph)
+        try restore?.savepoint.validate(against: graph, allowNonRestoredState: restore?.allowNonRestoredState ?? false)
         if let placement, placement.spansTaskManagers { try WireCodecCheck.validate(graph) }
         let isLocal: @Sendable (Int) -> Bool = { subtask in placement?.isLocal(subtask) ?? true }
         let execution = JobExecution(jobID: jobID, graph: graph, isLocal: { _, subtask in isLocal(subtask) })
@@ -357,6 +386,17 @@ public final class LocalExecutor: Sendable {
                         node: node, subtask: i, parallelism: vertex.parallelism, maxParallelism: graph.maxParallelism,
                         outputs: outputs, metrics: execution.metrics(node: nodeID, subtask: i), processingTime: pts,
                         mailbox: mailbox, isCancelled: { [weak execution] in execution?.isCancelled ?? true }))
+                }
+                if let savepoint = restore?.savepoint {
+                    for nodeID in vertex.nodes {
+                        let name = graph.node(nodeID).name
+                        guard let state = savepoint.state(of: name, subtask: i, parallelism: vertex.parallelism) else { continue }
+                        do {
+                            try constructed[nodeID]!.restore(state)
+                        } catch {
+                            throw StateSnapshotError("restoring '\(name)' (\(i + 1)/\(vertex.parallelism)) from the savepoint: \(error)")
+                        }
+                    }
                 }
                 let head = constructed[vertex.head]!
                 let input: InputDriving? = head.source == nil

@@ -9,6 +9,10 @@ struct ConstructedOperator {
     var source: SourceDriving?
     /// Pushes uncounted records into the metrics.
     let publish: () -> Void
+    /// Savepoints: completing work in flight, the state, and restoring it (before `open`).
+    let quiesce: () throws -> Void
+    let snapshot: () throws -> OperatorSnapshot?
+    let restore: (OperatorSnapshot) throws -> Void
 }
 
 protocol SourceDriving: AnyObject {
@@ -18,6 +22,8 @@ protocol SourceDriving: AnyObject {
     func finish() throws
     func close()
     func publish()
+    func snapshot() throws -> OperatorSnapshot
+    func restore(_ snapshot: OperatorSnapshot) throws
 }
 extension SourceDriver: SourceDriving {}
 
@@ -59,7 +65,8 @@ struct OperatorConstructor: OperatorSpecVisitor {
         let input = OperatorInput(op, metrics: metrics, sideOutputs: sideOutputs.values.map { $0 as! ControlOutput })
         let ctx = context()
         return ConstructedOperator(input: input, open: { try op.open(ctx) }, close: { try op.close() }, source: nil,
-                                   publish: { input.publish() })
+                                   publish: { input.publish() }, quiesce: { try op.quiesce() },
+                                   snapshot: { try op.snapshotState() }, restore: { try op.restoreState($0) })
     }
 
     func source<T>(_ spec: SourceSpec<T>) throws -> ConstructedOperator {
@@ -69,7 +76,8 @@ struct OperatorConstructor: OperatorSpecVisitor {
         let driver = SourceDriver(reader: reader, strategy: spec.watermarks, output: mainOutput(T.self),
                                   deadLetterOutput: deadLetters, metrics: metrics)
         return ConstructedOperator(input: nil, open: { try driver.open() }, close: { driver.close() }, source: driver,
-                                   publish: { driver.publish() })
+                                   publish: { driver.publish() }, quiesce: {},
+                                   snapshot: { try driver.snapshot() }, restore: { try driver.restore($0) })
     }
 
     func filter<T>(_ spec: FilterSpec<T>) throws -> ConstructedOperator { wrap(FilterOperator(spec, output: mainOutput(T.self))) }

@@ -29,6 +29,7 @@ final class GateDriver<T>: InputDriving {
         case .idle: try apply(valve.setIdle(true, channel: channel))
         case .active: try apply(valve.setIdle(false, channel: channel))
         case .end: try apply(valve.end(channel: channel))
+        case .suspend: valve.suspend(channel: channel)
         }
     }
 
@@ -58,8 +59,13 @@ final class GateDriver<T>: InputDriving {
             }
             runner.timeAccount.mark()
         }
-        try head.finish()
-        try runner.flushOutputs()
+        if valve.suspendedCount > 0 {
+            // Stopping for a savepoint: what came before the marks is processed; nothing fires at an end of time.
+            try runner.suspend()
+        } else {
+            try head.finish()
+            try runner.flushOutputs()
+        }
     }
 }
 
@@ -115,19 +121,56 @@ final class SubtaskRunner: @unchecked Sendable {
                 try input.run(self)
             }
             timeAccount.mark()
+            let states = try snapshotIfRequested()
             for op in operators { try op.close() }
             for op in operators { op.publish() }
-            execution.subtaskFinished(self)
+            execution.subtaskFinished(self, states: states)
         } catch {
             for op in operators.suffix(opened) { try? op.close() }
             execution.subtaskFailed(self, error)
         }
     }
 
+    /// The job stops for a savepoint: work in flight completes, then every consumer learns that nothing follows.
+    func suspend() throws {
+        for op in operators { try op.quiesce() }
+        try flushOutputs()
+        for f in flushables { try f.suspend() }
+    }
+
+    /// Each operator's state when the job was asked for a savepoint (taken before `close`, which discards what a
+    /// sink did not commit).
+    private func snapshotIfRequested() throws -> [SubtaskState] {
+        guard execution.stopRequest != nil else { return [] }
+        var states: [SubtaskState] = []
+        for (nodeID, op) in zip(execution.graph.vertices[vertex].nodes, operators) {
+            do {
+                let state = try op.snapshot() ?? OperatorSnapshot()
+                states.append(SubtaskState(stage: execution.graph.node(nodeID).name, subtask: subtask, state: state))
+            } catch {
+                throw StateSnapshotError("savepoint of '\(execution.graph.node(nodeID).name)': \(error)")
+            }
+        }
+        return states
+    }
+
     private func runSource(_ source: SourceDriving) throws {
         var lastFlush = nowMillis()
         try source.tick(now: lastFlush)
         while !execution.isCancelled {
+            switch execution.stopRequest {
+            case .drain?:
+                // Flink's `stop --drain`: as if the input ended — the watermark reaches the end of time and every
+                // window fires.
+                try source.finish()
+                try flushOutputs()
+                return
+            case .suspend?:
+                try suspend()
+                return
+            case nil:
+                break
+            }
             let status = try source.poll(max: sourceBatchSize)
             let now = nowMillis()
             try source.tick(now: now)

@@ -120,6 +120,9 @@ final class AsyncOperator<F: AsyncFunction>: StreamOperator {
         while !queue.isEmpty { try waitForCompletion() }
     }
 
+    /// Stopping for a savepoint: the calls in flight complete and leave, so none is lost or repeated.
+    func quiesce() throws { try finish() }
+
     func close() throws {
         for t in tasks.values { t.cancel() }
         tasks = [:]

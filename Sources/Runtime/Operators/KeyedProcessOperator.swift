@@ -1,4 +1,5 @@
 import Dataflow
+import Foundation
 
 /// Runs a `KeyedProcessFunction`: sets the current key for state, and keeps the timers of every key.
 final class KeyedProcessOperator<F: KeyedProcessFunction>: StreamOperator, TimerService {
@@ -17,6 +18,8 @@ final class KeyedProcessOperator<F: KeyedProcessFunction>: StreamOperator, Timer
     private var procTimerSet: Set<TimerKey> = []
     private var scheduledProcessingTime: Timestamp = .max
     private(set) var currentWatermark: Timestamp = Watermark.none
+    /// A savepoint's share for this instance, applied once the function has registered its state in `open`.
+    private var restored: OperatorSnapshot?
 
     init(_ spec: ProcessSpec<F>, output: Output<F.Output>, maxParallelism: Int) {
         function = spec.make()
@@ -28,6 +31,10 @@ final class KeyedProcessOperator<F: KeyedProcessFunction>: StreamOperator, Timer
         processingTime = context.processingTime
         sideOutputs = context.sideOutputs
         try function.open(context: context.runtime, state: state)
+        if let snapshot = restored {
+            restored = nil
+            try apply(snapshot)
+        }
     }
 
     private func contextFor(_ key: F.Key, _ ts: Timestamp, _ domain: TimeDomain) -> ProcessContext<F.Key, F.Output> {
@@ -41,6 +48,7 @@ final class KeyedProcessOperator<F: KeyedProcessFunction>: StreamOperator, Timer
     func process(_ value: Keyed<F.Key, F.Input>, timestamp: Timestamp) throws {
         state.setCurrentKey(value.key)
         try function.processElement(value.value, contextFor(value.key, timestamp, .eventTime))
+        if let error = state.lateRestoreError { throw error }
     }
 
     func processWatermark(_ watermark: Timestamp) throws {
@@ -56,6 +64,45 @@ final class KeyedProcessOperator<F: KeyedProcessFunction>: StreamOperator, Timer
     }
 
     func close() throws { try function.close() }
+
+    // MARK: Savepoints
+
+    private static var eventTimersName: String { "__event-timers" }
+    private static var processingTimersName: String { "__processing-timers" }
+
+    func snapshotState() throws -> OperatorSnapshot? {
+        var event: [Int: [Timestamp]] = [:], processing: [Int: [Timestamp]] = [:]
+        for t in eventTimerSet { event[t.slot, default: []].append(t.time) }
+        for t in procTimerSet { processing[t.slot, default: []].append(t.time) }
+        let entries = try state.snapshot { slot in
+            var values: [String: Data] = [:]
+            if let times = event[slot] { values[Self.eventTimersName] = try StateCodec.encode(times.sorted(), "event-time timers") }
+            if let times = processing[slot] { values[Self.processingTimersName] = try StateCodec.encode(times.sorted(), "processing-time timers") }
+            return values
+        }
+        return OperatorSnapshot(keyed: entries, watermark: currentWatermark == Watermark.none ? nil : currentWatermark)
+    }
+
+    func restoreState(_ snapshot: OperatorSnapshot) throws { restored = snapshot }
+
+    private func apply(_ snapshot: OperatorSnapshot) throws {
+        if let wm = snapshot.watermark { currentWatermark = wm }
+        try state.restore(snapshot.keyed) { slot, values in
+            if let d = values[Self.eventTimersName] {
+                for time in try StateCodec.decode([Timestamp].self, from: d, "event-time timers") {
+                    let k = TimerKey(time: time, slot: slot)
+                    if eventTimerSet.insert(k).inserted { eventTimers.push(k) }
+                }
+            }
+            if let d = values[Self.processingTimersName] {
+                for time in try StateCodec.decode([Timestamp].self, from: d, "processing-time timers") {
+                    let k = TimerKey(time: time, slot: slot)
+                    if procTimerSet.insert(k).inserted { procTimers.push(k) }
+                }
+            }
+        }
+        if let next = procTimers.top { schedule(next.time) }
+    }
 
     // MARK: TimerService
 

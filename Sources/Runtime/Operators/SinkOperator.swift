@@ -1,4 +1,5 @@
 import Dataflow
+import Foundation
 
 final class SinkOperator<T>: StreamOperator {
     let output: Output<Terminal> = DiscardingOutput<Terminal>()
@@ -32,4 +33,12 @@ final class SinkOperator<T>: StreamOperator {
         try writer.flush()
     }
     func close() throws { try writer.close() }
+
+    /// What the writer holds back (a savepoint's list state: round-robin over the new writers).
+    func snapshotState() throws -> OperatorSnapshot? {
+        guard let state = try writer.snapshotState() else { return nil }
+        return OperatorSnapshot(list: [state])
+    }
+
+    func restoreState(_ snapshot: OperatorSnapshot) throws { try writer.restore(states: snapshot.list) }
 }

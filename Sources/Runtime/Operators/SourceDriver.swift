@@ -1,4 +1,5 @@
 import Dataflow
+import Foundation
 
 /// Runs a source reader in its subtask: assigns timestamps, generates watermarks (per record or periodically,
 /// per split when the reader names splits), marks the subtask idle after the idleness timeout, routes dead
@@ -30,6 +31,8 @@ final class SourceDriver<T>: SourceOutput<T> {
     }
     private var splits: [Int: Split] = [:]
     private var combinedWatermark: Timestamp = Watermark.none
+    /// Restored from a savepoint: each split's highest timestamp, given to its generator when the split is added.
+    private var restoredMaxTimestamps: [Int: Timestamp] = [:]
 
     init(reader: any SourceReader<T>, strategy: WatermarkStrategy<T>, output: Output<T>,
          deadLetterOutput: Output<DeadLetter>?, metrics: MetricGroup) {
@@ -88,7 +91,9 @@ final class SourceDriver<T>: SourceOutput<T> {
 
     override func splitAdded(_ split: Int) throws {
         guard splits[split] == nil else { return }
-        splits[split] = Split(generator: strategy.makeGenerator(), lastActivity: now)
+        var generator = strategy.makeGenerator()
+        if let max = restoredMaxTimestamps[split] { generator.restore(maxTimestamp: max) }
+        splits[split] = Split(generator: generator, lastActivity: now)
     }
 
     override func splitFinished(_ split: Int) throws {
@@ -175,4 +180,38 @@ final class SourceDriver<T>: SourceOutput<T> {
     }
 
     func publish() { if uncounted > 0 { recordsOut.add(uncounted); uncounted = 0 } }
+
+    // MARK: Savepoints
+
+    /// The source's part of a savepoint (union state: every reader after a restore sees all splits' positions).
+    struct SavedPositions: Codable {
+        var positions: [SplitPosition]
+        /// The reader emitted per split (Kafka) rather than through one generator (a file).
+        var perSplit: Bool
+        /// The one generator's highest timestamp, for a reader without splits.
+        var maxTimestamp: Timestamp?
+    }
+
+    func snapshot() throws -> OperatorSnapshot {
+        guard var positions = try reader.snapshotPositions() else {
+            throw StateSnapshotError("the source's reader (\(type(of: reader))) cannot report its position, so its job cannot take savepoints")
+        }
+        for i in positions.indices { positions[i].maxTimestamp = splits[positions[i].split]?.generator.maxTimestampValue }
+        let saved = SavedPositions(positions: positions, perSplit: !splits.isEmpty,
+                                   maxTimestamp: splits.isEmpty ? generator.maxTimestampValue : nil)
+        return OperatorSnapshot(union: [try JSONEncoder().encode(saved)])
+    }
+
+    func restore(_ snapshot: OperatorSnapshot) throws {
+        var all: [SplitPosition] = []
+        var single: Timestamp?
+        for item in snapshot.union {
+            let saved = try JSONDecoder().decode(SavedPositions.self, from: item)
+            all += saved.positions
+            for p in saved.positions { if let m = p.maxTimestamp { restoredMaxTimestamps[p.split] = m } }
+            if !saved.perSplit, let m = saved.maxTimestamp { single = max(single ?? m, m) }
+        }
+        if let single { generator.restore(maxTimestamp: single) }
+        try reader.restore(positions: all)
+    }
 }

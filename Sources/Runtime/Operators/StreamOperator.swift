@@ -40,9 +40,23 @@ public protocol StreamOperator: AnyObject {
     /// End of input: emit what is left (the watermark at the end of time has already passed).
     func finish() throws
     func close() throws
+    /// The job stops for a savepoint: complete work in flight (async calls) so that the snapshot holds all of it —
+    /// but fire nothing that only the end of input would fire.
+    func quiesce() throws
+    /// The state a savepoint keeps; nil for a stateless operator.
+    func snapshotState() throws -> OperatorSnapshot?
+    /// Before `open`: this instance's share of a savepoint's state (its key groups at the new parallelism).
+    func restoreState(_ snapshot: OperatorSnapshot) throws
 }
 
 extension StreamOperator {
+    public func quiesce() throws {}
+    public func snapshotState() throws -> OperatorSnapshot? { nil }
+    public func restoreState(_ snapshot: OperatorSnapshot) throws {
+        if !snapshot.keyed.isEmpty || !snapshot.list.isEmpty {
+            throw StateSnapshotError("\(Self.self) keeps no state, but the savepoint has state for it")
+        }
+    }
     public func open(_ context: OperatorContext) throws {}
     public func processWatermark(_ watermark: Timestamp) throws { try output.emitWatermark(watermark) }
     public func processIdle(_ idle: Bool) throws { try output.emitIdle(idle) }

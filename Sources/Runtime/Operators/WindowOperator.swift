@@ -1,4 +1,5 @@
 import Dataflow
+import Foundation
 
 /// Keyed time windows with incremental aggregation, with Flink's `WindowOperator` semantics:
 /// - a record goes to every window of its timestamp whose cleanup time (`maxTimestamp + allowedLateness`) is
@@ -13,26 +14,27 @@ final class WindowOperator<K: StableHashable, T, A: AggregateFunction>: StreamOp
     typealias Input = Keyed<K, T>
     let output: Output<WindowResult<K, A.Result>>
 
-    private let assigner: WindowAssigner
+    fileprivate let assigner: WindowAssigner
     private let aggregate: A
-    private let lateness: Int64
+    fileprivate let lateness: Int64
     private let lateTag: String?
     private var lateOutput: Output<T>?
     private var lateCounter = Counter()
     private var processingTime: ProcessingTimeService?
+    fileprivate var maxParallelism = KeyGroups.defaultMaxParallelism
 
     // Keys are numbered densely; a window's state is found by (key slot, start) and lives in one accumulator
     // column with a free list. The bookkeeping types are not generic, so the hot path needs no generic type
     // lookups beyond the accumulator column.
-    private var slotOf: [K: Int32] = [:]
-    private var keys: [K] = []
-    private var windowIndex: [WindowKey: Int32] = [:]
-    private var accumulators: [A.Accumulator] = []
+    fileprivate var slotOf: [K: Int32] = [:]
+    fileprivate var keys: [K] = []
+    fileprivate var windowIndex: [WindowKey: Int32] = [:]
+    fileprivate var accumulators: [A.Accumulator] = []
     private var freeAccumulators: [Int32] = []
-    private var timers = Heap<WindowTimer> { $0.time < $1.time }
-    private var procTimers = Heap<WindowTimer> { $0.time < $1.time }
+    fileprivate var timers = Heap<WindowTimer> { $0.time < $1.time }
+    fileprivate var procTimers = Heap<WindowTimer> { $0.time < $1.time }
     private var scheduledProcessingTime: Timestamp = .max
-    private(set) var currentWatermark: Timestamp = Watermark.none
+    fileprivate(set) var currentWatermark: Timestamp = Watermark.none
 
     init(_ spec: WindowSpec<K, T, A>, output: Output<WindowResult<K, A.Result>>) {
         assigner = spec.assigner
@@ -46,9 +48,11 @@ final class WindowOperator<K: StableHashable, T, A: AggregateFunction>: StreamOp
         lateOutput = context.sideOutput(lateTag, as: T.self)
         lateCounter = context.metrics.counter("numLateRecordsDropped")
         processingTime = context.processingTime
+        maxParallelism = context.maxParallelism
+        if let next = procTimers.top { scheduleProcessingTime(next.time) }   // restored processing-time windows
     }
 
-    private func slot(for key: K) -> Int32 {
+    fileprivate func slot(for key: K) -> Int32 {
         if let s = slotOf[key] { return s }
         let s = Int32(keys.count)
         keys.append(key)
@@ -154,7 +158,7 @@ final class WindowOperator<K: StableHashable, T, A: AggregateFunction>: StreamOp
         }
     }
 
-    private func scheduleProcessingTime(_ time: Timestamp) {
+    fileprivate func scheduleProcessingTime(_ time: Timestamp) {
         guard time < scheduledProcessingTime, let service = processingTime else { return }
         scheduledProcessingTime = time
         service.schedule(at: time) { [unowned self] fired in try self.onProcessingTime(fired) }
@@ -178,6 +182,62 @@ final class WindowOperator<K: StableHashable, T, A: AggregateFunction>: StreamOp
             let window = WindowKey(slot: t.slot, start: t.start)
             try fire(window, maxTimestamp: t.time)
             drop(window)
+        }
+    }
+}
+
+// MARK: Savepoints
+
+extension WindowOperator {
+    private static var startsName: String { "__window-starts" }
+    private static var accumulatorsName: String { "__window-accumulators" }
+
+    /// Per key, its open windows (starts and accumulators); timers follow from them at restore.
+    func snapshotState() throws -> OperatorSnapshot? {
+        var bySlot: [Int32: [(start: Timestamp, index: Int32)]] = [:]
+        for (w, i) in windowIndex { bySlot[w.slot, default: []].append((w.start, i)) }
+        var entries: [KeyedStateEntry] = []
+        for (slot, windows) in bySlot.sorted(by: { $0.key < $1.key }) {
+            let sorted = windows.sorted { $0.start < $1.start }
+            let key = keys[Int(slot)]
+            entries.append(KeyedStateEntry(
+                keyGroup: KeyGroups.keyGroup(of: key, maxParallelism: maxParallelism),
+                key: try StateCodec.encode(key, "the window key"),
+                values: [Self.startsName: try StateCodec.encode(sorted.map(\.start), "window starts"),
+                         Self.accumulatorsName: try StateCodec.encode(sorted.map { accumulators[Int($0.index)] }, "the window accumulator")]))
+        }
+        let wm: Timestamp? = currentWatermark == Watermark.none ? nil : currentWatermark
+        return OperatorSnapshot(keyed: entries, watermark: wm)
+    }
+
+    func restoreState(_ snapshot: OperatorSnapshot) throws {
+        if let wm = snapshot.watermark { currentWatermark = wm }
+        for e in snapshot.keyed {
+            let key = try StateCodec.decode(K.self, from: e.key, "the window key")
+            guard let s = e.values[Self.startsName], let a = e.values[Self.accumulatorsName] else {
+                throw StateSnapshotError("the savepoint's window state for a key has no windows")
+            }
+            let starts = try StateCodec.decode([Timestamp].self, from: s, "window starts")
+            let accs = try StateCodec.decode([A.Accumulator].self, from: a, "the window accumulator")
+            guard starts.count == accs.count else { throw StateSnapshotError("the savepoint's window state is inconsistent") }
+            let slotIndex = slot(for: key)
+            for (start, acc) in zip(starts, accs) {
+                let window = WindowKey(slot: slotIndex, start: start)
+                windowIndex[window] = Int32(accumulators.count)
+                accumulators.append(acc)
+                let maxTimestamp = start + assigner.size - 1
+                if assigner.time == .processingTime {
+                    procTimers.push(WindowTimer(time: maxTimestamp, slot: slotIndex, start: start, fires: true, cleans: true))
+                } else if lateness == 0 {
+                    timers.push(WindowTimer(time: maxTimestamp, slot: slotIndex, start: start, fires: true, cleans: true))
+                } else {
+                    // A window already fired before the savepoint waits only for its cleanup.
+                    if maxTimestamp > currentWatermark {
+                        timers.push(WindowTimer(time: maxTimestamp, slot: slotIndex, start: start, fires: true, cleans: false))
+                    }
+                    timers.push(WindowTimer(time: maxTimestamp + lateness, slot: slotIndex, start: start, fires: false, cleans: true))
+                }
+            }
         }
     }
 }
