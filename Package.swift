@@ -130,7 +130,7 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
-        .testTarget(name: "ClusterTests", dependencies: ["Dataflow", "Runtime", "Cluster", "Jobs", "HTTPConnector", "FileConnector"],
+        .testTarget(name: "ClusterTests", dependencies: ["Dataflow", "Runtime", "Cluster", "Jobs", "HTTPConnector", "FileConnector", "KafkaConnector"],
                     exclude: ["flink-cli-check.sh"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Dataflow", "Runtime"]),
         .testTarget(name: "FileConnectorTests", dependencies: ["Dataflow", "Runtime", "FileConnector"], path: "Sources/Connectors/Files/Tests"),

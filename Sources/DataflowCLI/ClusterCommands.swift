@@ -49,6 +49,8 @@ struct RemoteRun {
     let jobManager: String?
     let detached: Bool
     let configFile: String?
+    var fromSavepoint: String? = nil
+    var allowNonRestoredState = false
 
     func run() async throws {
         let (config, parameters) = try splitDynamicProperties(options.properties)
@@ -67,7 +69,8 @@ struct RemoteRun {
         let client = try target.client()
         let id: JobID
         do {
-            id = try await client.submit(JobSubmission(job: options.job, parallelism: parallelism, parameters: parameters))
+            id = try await client.submit(JobSubmission(job: options.job, parallelism: parallelism, parameters: parameters,
+                                                       savepointPath: fromSavepoint, allowNonRestoredState: allowNonRestoredState ? true : nil))
         } catch {
             throw target.explain(error)
         }

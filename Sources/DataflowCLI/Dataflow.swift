@@ -15,7 +15,7 @@ struct DataflowCommand: AsyncParsableCommand {
             Run a job in this process with `dataflow run JOB --local`; print its plan with `dataflow info JOB`.
             """,
         subcommands: [Run.self, Info.self, ListJobs.self, ClusterCommand.self, JobManagerCommand.self, TaskManagerCommand.self,
-                      ListCommand.self, CancelCommand.self])
+                      ListCommand.self, CancelCommand.self, StopCommand.self, SavepointCommand.self, ModifyCommand.self])
 }
 
 /// Options shared by the commands that resolve a job from jobs.yaml.
@@ -85,17 +85,26 @@ struct Run: AsyncParsableCommand {
     @Option(name: .customLong("config"), help: "The cluster configuration file (Flink's keys; for the REST address).")
     var configFile: String?
 
+    @Option(name: [.customShort("s"), .customLong("fromSavepoint")], help: "Start from this savepoint (`dataflow stop` prints its path).")
+    var fromSavepoint: String?
+
+    @Flag(name: [.customShort("n"), .customLong("allowNonRestoredState")],
+          help: "Skip savepoint state of stages the job no longer has.")
+    var allowNonRestoredState = false
+
     func validate() throws {
         if local && (jobManager != nil || detached) { throw ValidationError("-m and -d submit to a JobManager; they do not go with --local") }
     }
 
     func run() async throws {
         guard local else {
-            try await RemoteRun(options: options, jobManager: jobManager, detached: detached, configFile: configFile).run()
+            try await RemoteRun(options: options, jobManager: jobManager, detached: detached, configFile: configFile,
+                                fromSavepoint: fromSavepoint.map(absolutePath), allowNonRestoredState: allowNonRestoredState).run()
             return
         }
         let (job, definition, configuration, parallelism) = try options.resolve()
-        let execution = try LocalExecutor(configuration: configuration).submit(job, parallelism: parallelism)
+        let restore = try fromSavepoint.map { SavepointRestore(savepoint: try Savepoint.read($0), allowNonRestoredState: allowNonRestoredState) }
+        let execution = try LocalExecutor(configuration: configuration).submit(job, parallelism: parallelism, restore: restore)
 
         signal(SIGINT, SIG_IGN)
         let sigint = DispatchSource.makeSignalSource(signal: SIGINT)

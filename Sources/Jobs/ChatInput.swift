@@ -20,13 +20,31 @@ public enum ChatInput {
     public var isKafka: Bool { if case .kafka = self { true } else { false } }
 
     /// A bounded source of chat messages; undecodable lines or messages become dead letters.
-    public var source: any SourceConnector<ChatMessage> {
+    public var source: any SourceConnector<ChatMessage> { source(follow: false) }
+
+    /// With `follow`, a topic is read without end (new messages as they come), until the job is stopped — with
+    /// `dataflow stop --drain` to fire the last windows.
+    public func source(follow: Bool) -> any SourceConnector<ChatMessage> {
         switch self {
         case .file(let path): JSONLinesSource<ChatMessage>(path: path)
-        case .kafka(let servers, let topic): KafkaSource<ChatMessage>(topic: topic, bootstrapServers: servers, startingOffsets: .earliest, bounded: true)
+        case .kafka(let servers, let topic):
+            KafkaSource<ChatMessage>(topic: topic, bootstrapServers: servers, startingOffsets: .earliest, bounded: !follow)
         }
     }
 
-    /// Readers the source can use: a file is one split; a topic's partitions are spread over the job's readers.
-    var sourceParallelism: Int? { isKafka ? nil : 1 }
+    /// The most readers the source uses: a file is one split; a topic gets one reader per partition (fewer when the
+    /// job's parallelism is lower). A reader with no partition would only announce that it is idle — and until that announcement
+    /// reaches the windows it holds event time back while the others' records flow, so which records count as late
+    /// would depend on thread timing (at the start, and again after every restore from a savepoint).
+    /// Nil (the job's parallelism) when the broker cannot tell the partition count now.
+    var sourceParallelism: Int? {
+        switch self {
+        case .file:
+            return 1
+        case .kafka(let servers, let topic):
+            guard let admin = try? KafkaAdmin(bootstrapServers: servers, timeout: .seconds(5)),
+                  let count = try? admin.partitionCount(topic), count > 0 else { return nil }
+            return count
+        }
+    }
 }

@@ -145,18 +145,22 @@ public enum ClipDetectorReplay {
     public static let name = "clip-detector-replay"
 
     /// - Parameter input: a `.jsonl`/`.jsonl.zst` file or `kafka://host:port/topic` (see `ChatInput`).
-    public static func job(name: String = name, input: String, outputDirectory: String, config: ClipDetectorConfig) throws -> Job {
+    /// - Parameter follow: read a topic without end (until stopped), rather than up to its end at start.
+    public static func job(name: String = name, input: String, outputDirectory: String, config: ClipDetectorConfig,
+                           follow: Bool = false) throws -> Job {
         let out = outputDirectory.hasSuffix("/") ? String(outputDirectory.dropLast()) : outputDirectory
         let size = Duration.milliseconds(config.windowSizeMs), slide = Duration.milliseconds(config.windowSlideMs)
         let chat = try ChatInput(input)
+        let readers = chat.sourceParallelism
         return try Job(name) {
-            Source("chat-source", chat.source,
+            Source("chat-source", chat.source(follow: follow),
                    watermarks: .boundedOutOfOrderness(.milliseconds(config.outOfOrdernessMs), emit: .perRecord) { $0.ts })
+                .maxParallelism(readers)
                 .sideOutput(.deadLetters) {
                     Sink("dead-letters", JSONLinesFileSink<DeadLetter>(path: "\(out)/dead-letters.jsonl")).parallelism(1)
                 }
             // Chained to the source, so each reader's order (a file's, a partition's) reaches the windows intact.
-            Filter<ChatMessage>("drop-commands") { !$0.text.hasPrefix("!") }.parallelism(chat.sourceParallelism)
+            Filter<ChatMessage>("drop-commands") { !$0.text.hasPrefix("!") }.maxParallelism(readers)
             KeyBy(\ChatMessage.broadcasterID)
                 .window("chat-rate", .sliding(size: size, slide: slide), aggregate: Count(), lateOutput: .lateChat)
                 .sideOutput(.lateChat) {

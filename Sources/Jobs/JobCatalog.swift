@@ -25,6 +25,14 @@ public struct JobParameters: Sendable {
         guard let v = Double(s), v.isFinite else { throw JobParameterError("parameter '\(name)' must be a number, not '\(s)'") }
         return v
     }
+    public func bool(_ name: String, default d: Bool) throws -> Bool {
+        guard let s = values[name] else { return d }
+        switch s.lowercased() {
+        case "true", "yes", "1": return true
+        case "false", "no", "0", "": return false
+        default: throw JobParameterError("parameter '\(name)' must be true or false, not '\(s)'")
+        }
+    }
     public func rejectUnknown(allowed: [String]) throws {
         let unknown = values.keys.filter { !allowed.contains($0) }.sorted()
         guard unknown.isEmpty else {
@@ -48,14 +56,14 @@ public enum JobCatalog {
         JobDefinition(
             name: ClipDetectorReplay.name,
             summary: "The clip detector over a recorded chat stream (.jsonl or .jsonl.zst) into windows.csv and anomalies.csv",
-            parameterNames: ["input", "output"] + ClipDetectorConfig.parameterNames,
+            parameterNames: ["input", "output", "follow"] + ClipDetectorConfig.parameterNames,
             reportedMetrics: [("records in", "chat-source", "numRecordsOut"), ("late", "chat-rate", "numLateRecordsDropped"),
                               ("dead-lettered", "chat-source", "numDeadLetters"), ("windows", "windows", "numRecordsIn"),
                               ("anomalies", "anomalies", "numRecordsIn")],
             make: { name, p in
-                try p.rejectUnknown(allowed: ["input", "output"] + ClipDetectorConfig.parameterNames)
+                try p.rejectUnknown(allowed: ["input", "output", "follow"] + ClipDetectorConfig.parameterNames)
                 return try ClipDetectorReplay.job(name: name, input: p.string("input"), outputDirectory: p.string("output"),
-                                                  config: ClipDetectorConfig(parameters: p))
+                                                  config: ClipDetectorConfig(parameters: p), follow: try p.bool("follow", default: false))
             }),
         JobDefinition(
             name: LiveClipDetector.name,

@@ -74,6 +74,10 @@ public enum ClusterOptions {
     public static let slotRequestTimeout = ConfigOption<Duration>(
         "slot.request.timeout", default: .seconds(300), "How long a restarting job waits for enough free slots before it fails.",
         parse: ConfigValue.duration("slot.request.timeout"), render: FlinkDuration.render)
+    public static let savepointDirectory = ConfigOption<String>(
+        "state.savepoints.dir", default: "", "Where savepoints go when a stop or savepoint names no directory (rescaling uses it too; "
+            + "empty: the temporary directory). Every TaskManager must be able to read it.",
+        parse: { $0.trimmingCharacters(in: .whitespaces) }, render: { $0 })
 
     // MARK: Metrics
 
@@ -132,6 +136,7 @@ public enum ClusterOptions {
         AnyConfigOption(jobManagerMemory), AnyConfigOption(taskManagerMemory),
         AnyConfigOption(dataPort), AnyConfigOption(taskManagerHost), AnyConfigOption(heartbeatInterval),
         AnyConfigOption(heartbeatTimeout), AnyConfigOption(metricsUpdateInterval), AnyConfigOption(slotRequestTimeout),
+        AnyConfigOption(savepointDirectory),
         AnyConfigOption(prometheusPort), AnyConfigOption(prometheusHost),
         AnyConfigOption(restartStrategyType), AnyConfigOption(fixedDelayAttempts), AnyConfigOption(fixedDelayDelay),
         AnyConfigOption(exponentialInitialBackoff), AnyConfigOption(exponentialMaxBackoff), AnyConfigOption(exponentialMultiplier),

@@ -45,6 +45,16 @@ final class AttemptExecution: DeployedJob, @unchecked Sendable {
 
     func subtaskStatuses() -> [SubtaskStatus] { parts.flatMap { $0.1.subtaskStatuses() } }
 
+    /// Every share stops for the savepoint; true when all of them accepted.
+    @discardableResult
+    func stopWithSavepoint(_ mode: JobExecution.StopMode) -> Bool {
+        var all = true
+        for (_, part) in parts where !part.stopWithSavepoint(mode) { all = false }
+        return all
+    }
+
+    func subtaskStates() -> [SubtaskState] { parts.flatMap { $0.1.subtaskStates() } }
+
     func completion() async -> JobResult {
         let results = await withTaskGroup(of: (Int, JobResult).self) { group in
             for (i, (_, part)) in parts.enumerated() { group.addTask { (i, await part.completion()) } }

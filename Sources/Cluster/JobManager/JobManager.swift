@@ -12,18 +12,20 @@ public final class JobManager: Sendable {
     private let resolver: JobResolver
     /// The jobs that can be submitted (for the dashboard's submit page).
     public let catalog: JobCatalogListing
-    private let clock: @Sendable () -> Int64
-    private let logger: Logger
-    private let rates = RateMeter()
+    let clock: @Sendable () -> Int64
+    let logger: Logger
+    let rates = RateMeter()
 
-    private struct State: Sendable {
+    struct State: Sendable {
         var taskManagers: [TaskManagerID: any TaskManagerGateway] = [:]
         var slots = SlotPool()
         var jobs: [JobID: JobRecord] = [:]
         /// Submission order, newest last.
         var order: [JobID] = []
+        /// Savepoint, stop and rescaling operations, polled by trigger id.
+        var operations: [TriggerID: SavepointOperation] = [:]
     }
-    private let state = Mutex(State())
+    let state = Mutex(State())
 
     public init(configuration: ClusterConfiguration, resolver: @escaping JobResolver, catalog: @escaping JobCatalogListing = { [] },
                 clock: @escaping @Sendable () -> Int64 = WallClock.millis, logger: Logger = Logger(label: "dataflow.jobmanager")) {
@@ -81,11 +83,16 @@ public final class JobManager: Sendable {
     }
 
     /// The job and its graph; anything wrong with the submission is the submitter's error (400).
-    private func resolve(_ submission: JobSubmission) throws(JobSubmissionError) -> (ResolvedJob, JobGraph) {
+    func resolve(_ submission: JobSubmission) throws(JobSubmissionError) -> (ResolvedJob, JobGraph) {
         if let p = submission.parallelism, p < 1 { throw .invalid("parallelism must be at least 1, not \(p)") }
         do {
             let resolved = try resolver(submission)
-            return (resolved, try JobGraph(job: resolved.job, configuration: configuration.runtime, parallelism: resolved.parallelism))
+            let graph = try JobGraph(job: resolved.job, configuration: configuration.runtime, parallelism: resolved.parallelism)
+            if let path = submission.savepointPath, !path.isEmpty {
+                // Checked here so that a wrong path or a savepoint of another job is the submitter's 400.
+                try Savepoint.read(path).validate(against: graph, allowNonRestoredState: submission.allowNonRestoredState ?? false)
+            }
+            return (resolved, graph)
         } catch let error as JobSubmissionError {
             throw error
         } catch {
@@ -116,6 +123,8 @@ public final class JobManager: Sendable {
                                    taskManager: owners[0], state: .initializing, lastModification: receivedAt)
             record.submission = submission
             record.resolved = resolved
+            record.restoreFrom = submission.savepointPath.flatMap { $0.isEmpty ? nil : $0 }
+            record.allowNonRestoredState = submission.allowNonRestoredState ?? false
             record.transition(to: .initializing, at: receivedAt)
             record.transition(to: .created, at: receivedAt)
             record.deployment.created = receivedAt
@@ -146,8 +155,10 @@ public final class JobManager: Sendable {
         }) else { return false }
         guard let resolved = record.resolved, let submission = record.submission else { return false }
         let peers = gateways.values.map(\.registration.peerAddress)
-        let descriptor = TaskDeploymentDescriptor(jobID: id, attempt: attempt, submission: submission, runtime: RuntimeSettings(configuration.runtime),
+        var descriptor = TaskDeploymentDescriptor(jobID: id, attempt: attempt, submission: submission, runtime: RuntimeSettings(configuration.runtime),
                                                   slotOwners: owners.map(\.description), peers: peers)
+        descriptor.restoreFrom = record.restoreFrom
+        descriptor.allowNonRestoredState = record.allowNonRestoredState
         var parts: [(TaskManagerRegistration, any DeployedJob)] = []
         do {
             // Remote TaskManagers first: each connects its data channels while the others deploy.
@@ -186,6 +197,9 @@ public final class JobManager: Sendable {
     }
 
     private func attemptEnded(_ id: JobID, _ execution: AttemptExecution, _ result: JobResult) {
+        // A stop for a savepoint: the savepoint is written, and a rescale or a savepoint that keeps the job running
+        // deploys the next attempt from it.
+        if savepointAttemptEnded(id, execution, result) { return }
         if result.status == .failed {
             let now = clock()
             let where_ = execution.failure?.taskManager
@@ -272,7 +286,7 @@ public final class JobManager: Sendable {
     }
 
     /// Places the job again; waits for slots (a lost TaskManager's replacement) up to `slot.request.timeout`.
-    private func restart(_ id: JobID, attempt: Int) async {
+    func restart(_ id: JobID, attempt: Int) async {
         let deadline = ContinuousClock.now + configuration[ClusterOptions.slotRequestTimeout]
         while true {
             let outcome = state.withLock { s -> Result<[TaskManagerID], JobSubmissionError>? in

@@ -54,9 +54,10 @@ public struct DeploymentTimes: Sendable {
 struct JobRecord: Sendable {
     let id: JobID
     let name: String
-    let graph: JobGraph
+    /// The graph of the current attempt (a rescale replaces it).
+    var graph: JobGraph
     let parameters: [String: String]
-    let parallelism: Int
+    var parallelism: Int
     /// The TaskManager of the job's first slot (where a job on one TaskManager runs).
     var taskManager: TaskManagerID
     /// Per slot of the current attempt, its TaskManager.
@@ -83,6 +84,14 @@ struct JobRecord: Sendable {
     var finalMetrics: [SubtaskMetrics]?
     /// The subtasks' states as the attempt ended.
     var finalStatuses: [SubtaskStatus]?
+    /// The savepoint the next attempt restores (the one submitted with, then the latest taken): restarts after a
+    /// failure resume from it too.
+    var restoreFrom: String?
+    var allowNonRestoredState = false
+    /// A stop for a savepoint in progress (at most one at a time).
+    var pendingSavepoint: PendingSavepoint?
+    /// Savepoints completed for this job, oldest first.
+    var savepoints: [CompletedSavepoint] = []
 
     var startTime: Int64 { timestamps[.initializing] ?? timestamps[.created] ?? 0 }
 

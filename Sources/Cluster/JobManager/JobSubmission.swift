@@ -9,19 +9,28 @@ public struct JobSubmission: Codable, Sendable, Equatable {
     public var parallelism: Int?
     /// Job parameters on top of the entry's (`-D name=value`).
     public var parameters: [String: String]
+    /// A savepoint to start from (Flink's `savepointPath`, `flink run -s`).
+    public var savepointPath: String?
+    /// Skip savepoint state of stages the job no longer has (Flink's `allowNonRestoredState`, `-n`).
+    public var allowNonRestoredState: Bool?
 
-    public init(job: String, parallelism: Int? = nil, parameters: [String: String] = [:]) {
+    public init(job: String, parallelism: Int? = nil, parameters: [String: String] = [:], savepointPath: String? = nil,
+                allowNonRestoredState: Bool? = nil) {
         self.job = job
         self.parallelism = parallelism
         self.parameters = parameters
+        self.savepointPath = savepointPath
+        self.allowNonRestoredState = allowNonRestoredState
     }
 
-    enum CodingKeys: String, CodingKey { case job, parallelism, parameters }
+    enum CodingKeys: String, CodingKey { case job, parallelism, parameters, savepointPath, allowNonRestoredState }
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         job = try c.decode(String.self, forKey: .job)
         parallelism = try c.decodeIfPresent(Int.self, forKey: .parallelism)
         parameters = try c.decodeIfPresent([String: String].self, forKey: .parameters) ?? [:]
+        savepointPath = try c.decodeIfPresent(String.self, forKey: .savepointPath)
+        allowNonRestoredState = try c.decodeIfPresent(Bool.self, forKey: .allowNonRestoredState)
     }
 }
 

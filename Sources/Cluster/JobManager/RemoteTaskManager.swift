@@ -78,6 +78,7 @@ final class RemoteDeployment: DeployedJob, @unchecked Sendable {
         var failure: String?
         var metrics: [SubtaskMetrics] = []
         var statuses: [SubtaskStatus] = []
+        var states: [SubtaskState] = []
         var waiters: [CheckedContinuation<JobResult, Never>] = []
         var started = DispatchTime.now().uptimeNanoseconds
         var ended: UInt64 = 0
@@ -97,6 +98,15 @@ final class RemoteDeployment: DeployedJob, @unchecked Sendable {
         try? taskManager?.send(.cancel(jobID: jobID, attempt: attempt))
     }
 
+    @discardableResult
+    func stopWithSavepoint(_ mode: JobExecution.StopMode) -> Bool {
+        guard !status.isTerminal, let taskManager else { return false }
+        do { try taskManager.send(.stop(jobID: jobID, attempt: attempt, mode: mode)) } catch { return false }
+        return true
+    }
+
+    func subtaskStates() -> [SubtaskState] { state.withLock { $0.states } }
+
     func subtaskMetrics() -> [SubtaskMetrics] { state.withLock { $0.metrics } }
 
     func subtaskStatuses() -> [SubtaskStatus] { state.withLock { $0.statuses } }
@@ -108,6 +118,7 @@ final class RemoteDeployment: DeployedJob, @unchecked Sendable {
             if !report.metrics.isEmpty { s.metrics = report.metrics }
             if let statuses = report.statuses, !statuses.isEmpty { s.statuses = statuses }
             if let f = report.failure { s.failure = f }
+            if let states = report.states { s.states = states }
             return report.status.isTerminal
         }
     }

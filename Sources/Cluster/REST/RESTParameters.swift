@@ -169,3 +169,31 @@ public struct AggregatedMetricQuery<Path: RESTParameters>: RESTParameters {
 public enum MetricAggregation: String, Sendable, CaseIterable {
     case min, max, avg, sum, skew
 }
+
+/// `:jobid/…/:triggerid` — polling an asynchronous operation.
+public struct JobTriggerPath: RESTParameters {
+    public let jobID: JobID
+    public let triggerID: TriggerID
+    public init(jobID: JobID, triggerID: TriggerID) { self.jobID = jobID; self.triggerID = triggerID }
+    public init(_ r: RESTRequestValues) throws(RESTError) {
+        jobID = try r.id("jobid", as: JobID.self)
+        triggerID = try r.id("triggerid", as: TriggerID.self)
+    }
+    public var pathValues: [String: String] { ["jobid": jobID.description, "triggerid": triggerID.description] }
+}
+
+/// `:jobid` and the required `parallelism=N` of a rescale.
+public struct RescalingParameters: RESTParameters {
+    public let jobID: JobID
+    public let parallelism: Int
+    public init(jobID: JobID, parallelism: Int) { self.jobID = jobID; self.parallelism = parallelism }
+    public init(_ r: RESTRequestValues) throws(RESTError) {
+        jobID = try r.id("jobid", as: JobID.self)
+        guard let p = try r.int("parallelism") else {
+            throw .badRequest("Bad request, could not parse parameters: Missing query parameter (parallelism).")
+        }
+        parallelism = p
+    }
+    public var pathValues: [String: String] { ["jobid": jobID.description] }
+    public var queryItems: [(name: String, value: String)] { [("parallelism", "\(parallelism)")] }
+}

@@ -75,7 +75,7 @@ public final class JobManagerRPCService: Service, @unchecked Sendable {
                     taskManager?.received(heartbeat: TaskManagerHeartbeat(timestamp: max(timestamp, WallClock.millis()), process: process))
                 case .taskState(let report):
                     taskManager?.received(report)
-                case .registered, .deploy, .cancel:
+                case .registered, .deploy, .cancel, .stop:
                     throw NetworkError("a TaskManager sent a JobManager's message")
                 }
             }

@@ -15,6 +15,8 @@ public enum ControlMessage: Codable, Sendable {
     case deploy(TaskDeploymentDescriptor)
     /// JobManager → TaskManager: stop a job attempt's subtasks.
     case cancel(jobID: JobID, attempt: Int)
+    /// JobManager → TaskManager: stop a job attempt for a savepoint; its final `taskState` carries the states.
+    case stop(jobID: JobID, attempt: Int, mode: JobExecution.StopMode)
     /// TaskManager → JobManager: a job attempt's state on this TaskManager and its subtasks' metrics and states
     /// (sent when deployed, when it ends, and every `metrics.fetcher.update-interval` while it runs).
     case taskState(TaskStateReport)
@@ -66,6 +68,15 @@ public struct TaskDeploymentDescriptor: Codable, Sendable {
     /// Per slot (= subtask index), the TaskManager's id.
     public let slotOwners: [String]
     public let peers: [PeerAddress]
+    /// A savepoint (its directory) every TaskManager reads its share of state from; nil starts empty.
+    public var restoreFrom: String? = nil
+    public var allowNonRestoredState: Bool? = nil
+
+    /// The savepoint to restore, read from the shared path.
+    func savepointRestore() throws -> SavepointRestore? {
+        guard let restoreFrom else { return nil }
+        return SavepointRestore(savepoint: try Savepoint.read(restoreFrom), allowNonRestoredState: allowNonRestoredState ?? false)
+    }
 }
 
 public struct TaskStateReport: Codable, Sendable {
@@ -74,6 +85,8 @@ public struct TaskStateReport: Codable, Sendable {
     public let status: JobStatus
     public let failure: String?
     public let metrics: [SubtaskMetrics]
-    /// Each subtask's state here (absent from TaskManagers that predate per-subtask states).
+    /// With the final report of a stopped attempt: the subtasks' states for the savepoint.
+    public var states: [SubtaskState]? = nil
+    /// Each subtask's execution state here (absent from TaskManagers that predate per-subtask states).
     public var statuses: [SubtaskStatus]? = nil
 }

@@ -22,7 +22,8 @@ public final class LocalTaskManager: TaskManagerGateway {
         guard descriptor.slotOwners.allSatisfy({ $0 == mine }) else {
             throw JobDefinitionError("a TaskManager inside the JobManager's process has no data port: the job must fit its slots")
         }
-        return try LocalExecutor(configuration: descriptor.runtime.configuration).deploy(graph, jobID: descriptor.jobID, placement: nil)
+        return try LocalExecutor(configuration: descriptor.runtime.configuration).deploy(graph, jobID: descriptor.jobID, placement: nil,
+                                                                                      restore: try descriptor.savepointRestore())
     }
 
     public func heartbeat() -> TaskManagerHeartbeat {

@@ -43,6 +43,11 @@ public protocol TaskManagerGateway: Sendable {
 public protocol DeployedJob: AnyObject, Sendable {
     var status: JobStatus { get }
     func cancel()
+    /// Stops for a savepoint (sources stop, the rest drains, subtasks snapshot); false when it is not running.
+    @discardableResult
+    func stopWithSavepoint(_ mode: JobExecution.StopMode) -> Bool
+    /// Once ended after `stopWithSavepoint`: the subtasks' states.
+    func subtaskStates() -> [SubtaskState]
     func completion() async -> JobResult
     func subtaskMetrics() -> [SubtaskMetrics]
     /// The state of each subtask it runs (none before the first report of a remote share).

@@ -141,6 +141,8 @@ public final class TaskManagerRunner: Service, @unchecked Sendable {
             startThread("deploy") { [self] in deploy(d) }
         case let .cancel(jobID, attempt):
             executions.withLock { $0[Self.key(jobID, attempt)] }?.execution.cancel()
+        case let .stop(jobID, attempt, mode):
+            executions.withLock { $0[Self.key(jobID, attempt)] }?.execution.stopWithSavepoint(mode)
         case .registered:
             logger.info("TaskManager \(id) registered")
         case .register, .heartbeat, .taskState:
@@ -159,15 +161,18 @@ public final class TaskManagerRunner: Service, @unchecked Sendable {
             }
             try network.connect(to: d.peers.filter { $0.id != id.description })
             let placement = SubtaskPlacement(slotOwners: d.slotOwners, localID: id.description, attempt: d.attempt, network: network)
-            let execution = try LocalExecutor(configuration: runtime).deploy(graph, jobID: d.jobID, placement: placement)
+            let execution = try LocalExecutor(configuration: runtime).deploy(graph, jobID: d.jobID, placement: placement,
+                                                                             restore: try d.savepointRestore())
             executions.withLock { $0[Self.key(d.jobID, d.attempt)] = (execution, d.attempt, d.slotOwners) }
             logger.info("Job \(d.jobID) attempt \(d.attempt): \(d.slotOwners.filter { $0 == id.description }.count) slots deployed here")
             reportRunning()   // the subtasks' states at once, not only at the next report
             Task.detached { [self] in
                 let result = await execution.completion()
                 executions.withLock { $0[Self.key(d.jobID, d.attempt)] = nil }
+                let states = execution.subtaskStates()
                 try? send(.taskState(TaskStateReport(jobID: d.jobID, attempt: d.attempt, status: result.status, failure: result.failure,
-                                                     metrics: execution.subtaskMetrics(), statuses: execution.subtaskStatuses())))
+                                                     metrics: execution.subtaskMetrics(), states: states.isEmpty ? nil : states,
+                                                     statuses: execution.subtaskStatuses())))
             }
         } catch {
             logger.error("Job \(d.jobID) attempt \(d.attempt) failed to deploy: \(error)")

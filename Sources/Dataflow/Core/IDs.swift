@@ -63,3 +63,4 @@ extension TypedID {
 public struct JobID: TypedID { public let raw: HexID; public init(raw: HexID) { self.raw = raw } }
 public struct VertexID: TypedID { public let raw: HexID; public init(raw: HexID) { self.raw = raw } }
 public struct TaskManagerID: TypedID { public let raw: HexID; public init(raw: HexID) { self.raw = raw } }
+public struct TriggerID: TypedID { public let raw: HexID; public init(raw: HexID) { self.raw = raw } }

@@ -86,8 +86,8 @@ public final class StreamNode: @unchecked Sendable {
     public let spec: any OperatorSpec
     /// Explicit parallelism of this stage; nil takes the job's.
     public internal(set) var parallelism: Int?
-    /// Upper bound from the connector (a single file can feed one reader).
-    public let parallelismLimit: Int?
+    /// Upper bound from the connector (a single file can feed one reader) or `maxParallelism(_:)`.
+    public internal(set) var parallelismLimit: Int?
     public internal(set) var inputs: [StreamEdge]
 
     init(id: Int, name: String, spec: any OperatorSpec, parallelismLimit: Int?, inputs: [StreamEdge]) {
@@ -111,6 +111,11 @@ public final class StreamGraph: @unchecked Sendable {
         let node = StreamNode(id: nodes.count, name: name, spec: spec, parallelismLimit: parallelismLimit, inputs: inputs)
         nodes.append(node)
         return node.id
+    }
+
+    func limitParallelism(_ limit: Int, of node: Int) throws {
+        guard limit >= 1 else { throw JobDefinitionError("max parallelism of '\(nodes[node].name)' must be at least 1, not \(limit)") }
+        nodes[node].parallelismLimit = min(nodes[node].parallelismLimit ?? limit, limit)
     }
 
     func setParallelism(_ p: Int, of node: Int) throws {

@@ -83,6 +83,20 @@ extension Stage {
         return parallelism(n)
     }
 
+    /// Runs this stage with the job's parallelism, but at most `n` instances (no limit when nil) — for a source
+    /// with few splits, and the stages chained to it.
+    public func maxParallelism(_ n: Int?) -> Pipeline<Input, Output> {
+        Pipeline { input, graph in
+            let out = try self.lower(input, into: graph)
+            guard let n else { return out }
+            guard out.node >= 0, out.node != input.node else {
+                throw JobDefinitionError("maxParallelism(\(n)) applies to a stage that creates an operator")
+            }
+            try graph.limitParallelism(n, of: out.node)
+            return out
+        }
+    }
+
     /// Sends this stage's side output `tag` (late data, dead letters, …) through `branch`.
     public func sideOutput<X>(_ tag: OutputTag<X>, @PipelineBuilder _ branch: () -> Pipeline<X, Terminal>)
         -> Pipeline<Input, Output> {

@@ -1,6 +1,11 @@
 import Dataflow
 import HTTPConnector
 
+/// A savepoint or rescale the JobManager reports as failed.
+public struct SavepointFailure: Error, CustomStringConvertible, Sendable {
+    public let description: String
+}
+
 /// What the command line does with a JobManager — list, submit, cancel, wait — through the REST API only.
 public struct ClusterClient: Sendable {
     public let rest: RESTClient
@@ -18,6 +23,48 @@ public struct ClusterClient: Sendable {
 
     public func cancel(_ id: JobID) async throws(RESTClientError) {
         _ = try await rest.call(JobCancellationHeaders.self, JobTermination(jobID: id, mode: .cancel))
+    }
+
+    /// Stops a job with a savepoint (`flink stop`); returns the trigger to poll with `waitForSavepoint`.
+    public func stop(_ id: JobID, directory: String?, drain: Bool) async throws(RESTClientError) -> TriggerID {
+        try await rest.call(StopWithSavepointTriggerHeaders.self, JobPath(jobID: id),
+                            body: StopWithSavepointRequestBody(targetDirectory: directory, drain: drain)).requestID
+    }
+
+    /// Takes a savepoint (`flink savepoint`); the job resumes from it, or ends with `cancel`.
+    public func savepoint(_ id: JobID, directory: String?, cancel: Bool = false) async throws(RESTClientError) -> TriggerID {
+        try await rest.call(SavepointTriggerHeaders.self, JobPath(jobID: id),
+                            body: SavepointTriggerRequestBody(targetDirectory: directory, cancelJob: cancel)).requestID
+    }
+
+    /// Rescales a running job: a savepoint, key groups redistributed, the job resumed at `parallelism`.
+    public func rescale(_ id: JobID, parallelism: Int) async throws(RESTClientError) -> TriggerID {
+        try await rest.call(RescalingTriggerHeaders.self, RescalingParameters(jobID: id, parallelism: parallelism)).requestID
+    }
+
+    /// Polls a savepoint or stop until it completes; returns the savepoint's location, or throws its failure.
+    public func waitForSavepoint(_ id: JobID, _ trigger: TriggerID, every interval: Duration = .milliseconds(100)) async throws -> String {
+        try await poll(every: interval) { () async throws(RESTClientError) in
+            try await rest.call(SavepointStatusHeaders.self, JobTriggerPath(jobID: id, triggerID: trigger))
+        }
+    }
+
+    /// Polls a rescale until it completes (the job then runs at its new parallelism, or the failure is thrown).
+    public func waitForRescaling(_ id: JobID, _ trigger: TriggerID, every interval: Duration = .milliseconds(100)) async throws {
+        _ = try await poll(every: interval) { () async throws(RESTClientError) in
+            try await rest.call(RescalingStatusHeaders.self, JobTriggerPath(jobID: id, triggerID: trigger))
+        }
+    }
+
+    private func poll(every interval: Duration, _ fetch: () async throws(RESTClientError) -> AsynchronousOperationResult) async throws -> String {
+        while true {
+            let answer = try await fetch()
+            if answer.isCompleted {
+                if let cause = answer.operation?.failureCause { throw SavepointFailure(description: cause.stackTrace) }
+                return answer.operation?.location ?? ""
+            }
+            try await Task.sleep(for: interval)
+        }
     }
 
     public func details(_ id: JobID) async throws(RESTClientError) -> JobDetailsInfo {

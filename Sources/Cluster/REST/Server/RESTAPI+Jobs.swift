@@ -44,7 +44,7 @@ extension RESTAPI {
         }
         routes.add(JobCancellationHeaders.self) { p, _ in
             guard p.mode == .cancel else {
-                throw RESTError.badRequest("mode=stop is not supported; cancel with mode=cancel (stop with a savepoint comes later)")
+                throw RESTError.badRequest("mode=stop is not supported; stop with a savepoint through POST /jobs/:jobid/stop (`dataflow stop`)")
             }
             try cancel(p.jobID)
             return EmptyBody()

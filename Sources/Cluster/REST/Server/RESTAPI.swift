@@ -22,6 +22,7 @@ public struct RESTAPI: Sendable {
         let routes = RESTRouteTable(router: router)
         addClusterRoutes(to: routes)
         addJobRoutes(to: routes)
+        addSavepointRoutes(to: routes)
         addJobVertexRoutes(to: routes)
         addTaskManagerRoutes(to: routes)
         addJarRoutes(to: routes)

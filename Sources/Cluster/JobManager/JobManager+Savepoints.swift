@@ -1,0 +1,190 @@
+import Dataflow
+import Foundation
+import Runtime
+
+/// What a stop for a savepoint is for.
+public enum SavepointPurpose: Sendable, Equatable {
+    /// `flink stop`: the job ends FINISHED after the savepoint.
+    case stop
+    /// `flink savepoint` without cancel: the job stops, and resumes from the savepoint at once.
+    case keepRunning
+    /// Rescaling: the job stops, and resumes from the savepoint at this parallelism (key groups redistributed).
+    case rescale(Int)
+}
+
+/// A stop for a savepoint in progress.
+struct PendingSavepoint: Sendable {
+    let trigger: TriggerID
+    let purpose: SavepointPurpose
+    let directory: String
+    /// For a rescale: the submission and graph at the new parallelism (resolved before the job was stopped).
+    let rescaled: (submission: JobSubmission, resolved: ResolvedJob, graph: JobGraph)?
+}
+
+public struct CompletedSavepoint: Sendable, Equatable {
+    public let location: String
+    /// Epoch milliseconds.
+    public let timestamp: Int64
+}
+
+/// A savepoint, stop or rescaling operation as Flink's REST API reports it (`AsynchronousOperationResult`).
+public struct SavepointOperation: Sendable, Equatable {
+    public enum Status: Sendable, Equatable {
+        case inProgress
+        /// Done: the savepoint's location.
+        case completed(location: String)
+        case failed(String)
+    }
+    public let jobID: JobID
+    public let purpose: SavepointPurpose
+    public var status: Status
+}
+
+/// Why a savepoint could not be triggered.
+public enum SavepointTriggerError: Error, Sendable, Equatable, CustomStringConvertible {
+    case unknownJob(JobID)
+    /// Not running, or already stopping: 409.
+    case conflict(String)
+    /// A wrong request (no directory, a bad parallelism): 400.
+    case invalid(String)
+
+    public var description: String {
+        switch self {
+        case .unknownJob(let id): return "Job \(id) not found"
+        case .conflict(let m), .invalid(let m): return m
+        }
+    }
+}
+
+extension JobManager {
+    /// Stops a running job for a savepoint: sources stop where they are (or, with `drain`, end as if their input
+    /// had), everything before is processed, and every subtask's state goes into `<directory>/savepoint-…`. What
+    /// happens then is the `purpose`. Returns the trigger id to poll with `operation(_:of:)`.
+    public func triggerSavepoint(_ id: JobID, purpose: SavepointPurpose, targetDirectory: String?,
+                                 drain: Bool = false) throws(SavepointTriggerError) -> TriggerID {
+        let configured = configuration[ClusterOptions.savepointDirectory]
+        let requested = targetDirectory.flatMap { $0.isEmpty ? nil : $0 } ?? (configured.isEmpty ? nil : configured)
+        let directory: String
+        switch (requested, purpose) {
+        case (let dir?, _):
+            directory = dir
+        case (nil, .stop):
+            // Flink's message: a stop needs a place the user can find the savepoint again.
+            throw .invalid("No savepoint directory configured. You can either specify a directory when triggering this savepoint "
+                + "or configure a cluster-wide default via key '\(ClusterOptions.savepointDirectory.key)'.")
+        case (nil, _):
+            directory = (NSTemporaryDirectory() as NSString).appendingPathComponent("dataflow-savepoints")
+        }
+        let rescaled = try rescaledJob(id, purpose: purpose)
+        let trigger = TriggerID.random()
+        let deployed = try state.withLock { (s: inout State) throws(SavepointTriggerError) -> any DeployedJob in
+            guard var record = s.jobs[id] else { throw .unknownJob(id) }
+            guard record.state == .running, let deployed = record.deployed else {
+                throw .conflict("Job \(id) is \(record.state.rawValue), not RUNNING: only a running job can take a savepoint")
+            }
+            guard record.pendingSavepoint == nil else { throw .conflict("Job \(id) is already stopping for a savepoint") }
+            if let (_, _, graph) = rescaled {
+                // The job's own slots come back when it stops; beyond those it needs free ones.
+                let needed = graph.vertices.map(\.parallelism).max() ?? 1
+                let available = s.slots.freeSlots + (record.graph.vertices.map(\.parallelism).max() ?? 1)
+                guard needed <= available else {
+                    throw .conflict("Job \(id) at parallelism \(graph.vertices.map(\.parallelism).max() ?? 1) needs \(needed) slots; "
+                        + "the cluster has \(available) for it")
+                }
+            }
+            record.pendingSavepoint = PendingSavepoint(trigger: trigger, purpose: purpose, directory: directory, rescaled: rescaled)
+            s.jobs[id] = record
+            s.operations[trigger] = SavepointOperation(jobID: id, purpose: purpose, status: .inProgress)
+            return deployed
+        }
+        logger.info("Triggering \(drain ? "a drain and " : "")savepoint for job \(id) into \(directory) (\(purpose))")
+        if !deployed.stopWithSavepoint(drain ? .drain : .suspend) {
+            state.withLock { s in
+                s.jobs[id]?.pendingSavepoint = nil
+                s.operations[trigger]?.status = .failed("Job \(id) ended before it could stop for the savepoint")
+            }
+        }
+        return trigger
+    }
+
+    /// A rescale resolves the job at its new parallelism before anything stops, so a bad parallelism is refused
+    /// while the job keeps running.
+    private func rescaledJob(_ id: JobID, purpose: SavepointPurpose) throws(SavepointTriggerError)
+        -> (submission: JobSubmission, resolved: ResolvedJob, graph: JobGraph)? {
+        guard case .rescale(let parallelism) = purpose else { return nil }
+        guard parallelism >= 1 else { throw .invalid("parallelism must be at least 1, not \(parallelism)") }
+        guard let submission = state.withLock({ $0.jobs[id]?.submission }) else { throw .unknownJob(id) }
+        var next = submission
+        next.parallelism = parallelism
+        next.savepointPath = nil
+        do {
+            let (resolved, graph) = try resolve(next)
+            return (next, resolved, graph)
+        } catch {
+            throw .invalid("cannot rescale job \(id) to \(parallelism): \(error)")
+        }
+    }
+
+    /// An operation of `job` by its trigger id (nil when unknown, or another job's).
+    public func operation(_ trigger: TriggerID, of job: JobID) -> SavepointOperation? {
+        state.withLock { s in s.operations[trigger].flatMap { $0.jobID == job ? $0 : nil } }
+    }
+
+    /// The savepoints a job has completed, oldest first.
+    public func savepoints(of job: JobID) -> [CompletedSavepoint] { state.withLock { $0.jobs[job]?.savepoints ?? [] } }
+
+    /// The end of an attempt that was stopping for a savepoint: writes the savepoint and completes the operation.
+    /// Returns true when it took over the job's next step (a resume or rescale deploys the next attempt).
+    func savepointAttemptEnded(_ id: JobID, _ execution: AttemptExecution, _ result: JobResult) -> Bool {
+        guard let (pending, graph) = state.withLock({ s -> (PendingSavepoint, JobGraph)? in
+            guard var record = s.jobs[id], record.attempt == execution.attempt, let pending = record.pendingSavepoint else { return nil }
+            record.pendingSavepoint = nil
+            s.jobs[id] = record
+            return (pending, record.graph)
+        }) else { return false }
+        guard result.status == .finished else {
+            let why = result.status == .canceled ? "was cancelled" : "failed: \(result.failure ?? "unknown failure")"
+            state.withLock { $0.operations[pending.trigger]?.status = .failed("Job \(id) \(why) while stopping for the savepoint") }
+            return false   // the usual path handles the failure or the cancel
+        }
+        let now = clock()
+        var location: String?
+        do {
+            let savepoint = try Savepoint(jobID: id, graph: graph, states: execution.subtaskStates(), createdAt: now)
+            let path = try savepoint.write(into: pending.directory)
+            location = path
+            state.withLock { s in
+                s.operations[pending.trigger]?.status = .completed(location: "file:" + path)
+                s.jobs[id]?.savepoints.append(CompletedSavepoint(location: "file:" + path, timestamp: now))
+                s.jobs[id]?.restoreFrom = path
+            }
+            logger.info("Savepoint of job \(id) stored in \(path)")
+        } catch {
+            state.withLock { $0.operations[pending.trigger]?.status = .failed("\(error)") }
+            logger.error("Savepoint of job \(id) failed: \(error)")
+        }
+        if pending.purpose == .stop { return false }   // FINISHED through the usual path
+
+        // Resume: from the new savepoint (or, if it failed, from where the job last started) — at the new
+        // parallelism only with a savepoint to carry the state.
+        let rescale = location != nil ? pending.rescaled : nil
+        state.withLock { s in
+            guard var record = s.jobs[id] else { return }
+            record.finalMetrics = execution.subtaskMetrics()
+            record.deployed = nil
+            if let (submission, resolved, graph) = rescale {
+                record.submission = submission
+                record.resolved = resolved
+                record.graph = graph
+                record.parallelism = resolved.parallelism ?? configuration.runtime.defaultParallelism
+            }
+            s.slots.release(id)
+            record.transition(to: .restarting, at: now)
+            s.jobs[id] = record
+        }
+        rates.forget(id)
+        if let rescale { logger.info("Rescaling job \(id) to parallelism \(rescale.resolved.parallelism ?? 0)") }
+        Task.detached { [weak self] in await self?.restart(id, attempt: execution.attempt + 1) }
+        return true
+    }
+}

@@ -1,0 +1,127 @@
+import Cluster
+import Dataflow
+import Foundation
+import HTTPConnector
+import Jobs
+import KafkaConnector
+import Runtime
+import Testing
+
+/// Rescaling a running job through a savepoint, across TaskManager processes: the job's state (windows, the
+/// detector's baselines, the sinks' rows so far, the topic offsets) moves by key group, and the output is Flink's.
+@Suite("Rescaling a running job: savepoint, key groups redistributed, resumed", .serialized)
+struct RescaleTests {
+    static let servers = ProcessInfo.processInfo.environment["KAFKA_BOOTSTRAP_SERVERS"] ?? "127.0.0.1:59092"
+
+    /// The source's records read in the current attempt, summed over its subtasks.
+    private func recordsRead(_ client: ClusterClient, _ id: JobID) async throws -> Int {
+        Int(try await client.operatorTotals(id)["Source__chat-source"]?["numRecordsOut"] ?? 0)
+    }
+
+    private func publish(_ lines: ArraySlice<String>, to topic: String, directory: String) async throws {
+        let file = "\(directory)/part-\(UUID().uuidString.prefix(6)).jsonl"
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: file))
+        let result = try await LocalExecutor().run(ChatPublish.job(input: file, topic: "kafka://\(Self.servers)/\(topic)"), parallelism: 1)
+        #expect(result.status == .finished, "\(result.failure ?? "")")
+        #expect(result.metric("chat-topic", "numRecordsIn") == Int64(lines.count))
+    }
+
+    /// chat-d1, a one-partition topic holding its first `cut` messages, and a cluster with TaskManagers of these slots.
+    private struct Fixture {
+        let chat: [String]
+        let topic: String
+        let admin: KafkaAdmin
+        let cluster: MultiProcessCluster
+        let client: ClusterClient
+        var out: String { "\(cluster.directory)/out" }
+        var parameters: [String: String] { ["input": "kafka://\(RescaleTests.servers)/\(topic)", "output": out, "follow": "true"] }
+
+        func close() {
+            cluster.stop()
+            try? admin.deleteTopic(topic)
+        }
+    }
+
+    private func fixture(cut: Int, slots: [Int]) async throws -> Fixture {
+        let chat = try lines(golden.appendingPathComponent("chat-d1.jsonl.zst").path)
+        try #require(chat.count == 775_436)
+        let topic = "rescale-\(UUID().uuidString.prefix(8).lowercased())"
+        let admin = try KafkaAdmin(bootstrapServers: Self.servers, timeout: .seconds(15))
+        try admin.createTopic(topic, partitions: 1)
+        let cluster = try await MultiProcessCluster()
+        try await publish(chat[..<cut], to: topic, directory: cluster.directory)
+        for s in slots { try await cluster.addTaskManager(slots: s) }
+        try await cluster.waitUntil("\(slots.count) TaskManagers", timeout: .seconds(30)) {
+            try await cluster.get("/overview")["slots-total"] as? Int == slots.reduce(0, +)
+        }
+        return Fixture(chat: chat, topic: topic, admin: admin, cluster: cluster,
+                       client: ClusterClient(rest: RESTClient(baseURL: cluster.restURL, http: cluster.http)))
+    }
+
+    @Test("clip-detector-replay following a topic: p=1 on one TaskManager, rescaled to p=4 across two, drained: Flink's output")
+    func rescaleAcrossTaskManagers() async throws {
+        let cut = 400_000
+        let f = try await fixture(cut: cut, slots: [2, 2])
+        defer { f.close() }
+        let (chat, topic, cluster, client, out) = (f.chat, f.topic, f.cluster, f.client, f.out)
+        let id = try await cluster.submit("clip-detector-replay", parallelism: 1, parameters: f.parameters)
+        try await cluster.waitUntil("the first part read") { try await recordsRead(client, id) == cut }
+        #expect(try await cluster.taskManagersRunning(id).count == 1)
+
+        let trigger = try await client.rescale(id, parallelism: 4)
+        try await client.waitForRescaling(id, trigger)
+        try await cluster.waitUntil("RUNNING again") { try await cluster.state(id) == "RUNNING" }
+        let vertices = try await cluster.get("/jobs/\(id)")["vertices"] as? [[String: Any]] ?? []
+        #expect(vertices.contains { ($0["name"] as? String ?? "").contains("chat-rate") && $0["parallelism"] as? Int == 4 })
+        #expect(try await cluster.taskManagersRunning(id).count == 2)
+
+        // New chat arrives after the rescale; the restored readers continue at the saved offset.
+        try await publish(chat[cut...], to: topic, directory: cluster.directory)
+        try await cluster.waitUntil("the rest read") { try await recordsRead(client, id) == chat.count - cut }
+
+        let stop = try await client.stop(id, directory: "\(cluster.directory)/savepoints", drain: true)
+        let location = try await client.waitForSavepoint(id, stop)
+        #expect(location.hasPrefix("file:\(cluster.directory)/savepoints/savepoint-"))
+        try await cluster.waitUntil("FINISHED") { ["FINISHED", "FAILED"].contains(try await cluster.state(id)) }
+        let exceptions = try await cluster.get("/jobs/\(id)/exceptions")
+        #expect(try await cluster.state(id) == "FINISHED", "\(exceptions)")
+        #expect(((exceptions["exceptionHistory"] as? [String: Any])?["entries"] as? [Any] ?? []).isEmpty, "\(exceptions)")
+        try expectGolden(out)
+    }
+
+    @Test("stop with a savepoint, then `run -s` at another parallelism: the job continues and gives Flink's output")
+    func stopAndResumeFromSavepoint() async throws {
+        let cut = 300_000
+        let f = try await fixture(cut: cut, slots: [4])
+        defer { f.close() }
+        let (chat, topic, cluster, client, out, parameters) = (f.chat, f.topic, f.cluster, f.client, f.out, f.parameters)
+
+        let first = try await cluster.submit("clip-detector-replay", parallelism: 3, parameters: parameters)
+        try await cluster.waitUntil("the first part read") { try await recordsRead(client, first) == cut }
+        // No directory and none configured: refused with Flink's message, and the job keeps running.
+        await #expect(throws: RESTClientError.self) { _ = try await client.stop(first, directory: nil, drain: false) }
+        #expect(try await cluster.state(first) == "RUNNING")
+
+        let trigger = try await client.stop(first, directory: "\(cluster.directory)/savepoints", drain: false)
+        let location = try await client.waitForSavepoint(first, trigger)
+        try await cluster.waitUntil("FINISHED") { try await cluster.state(first) == "FINISHED" }
+        // A suspended job fires nothing and commits no file: the output appears only when the resumed job drains.
+        #expect(!FileManager.default.fileExists(atPath: "\(out)/windows.csv"))
+
+        try await publish(chat[cut...], to: topic, directory: cluster.directory)
+        let second = try await client.submit(JobSubmission(job: "clip-detector-replay", parallelism: 2, parameters: parameters,
+                                                           savepointPath: location))
+        try await cluster.waitUntil("the rest read") { try await recordsRead(client, second) == chat.count - cut }
+        let drain = try await client.stop(second, directory: "\(cluster.directory)/savepoints", drain: true)
+        _ = try await client.waitForSavepoint(second, drain)
+        try await cluster.waitUntil("FINISHED") { ["FINISHED", "FAILED"].contains(try await cluster.state(second)) }
+        #expect(try await cluster.state(second) == "FINISHED")
+        try expectGolden(out)
+
+        // A savepoint of another job is refused at submission, with the reason.
+        await #expect(throws: RESTClientError.self) {
+            _ = try await client.submit(JobSubmission(job: "chat-publish", parallelism: 1, parameters: ["input": "x", "topic": "kafka://h:1/t"],
+                                                      savepointPath: location))
+        }
+    }
+}
