@@ -1,4 +1,4 @@
-import Cluster
+@testable import Cluster
 import Dataflow
 import Foundation
 import Testing
@@ -49,6 +49,17 @@ struct SubtaskStateTests {
             let overview = try #require(try await c.client.call(JobsOverviewHeaders.self).jobs.first { $0.jid == id })
             #expect(overview.tasks["finished"] == 1 && overview.tasks["canceled"] == 1)
         }
+    }
+
+    @Test("a vertex's state from its subtasks' follows Flink's getAggregateJobVertexState")
+    func aggregate() {
+        #expect(JobSnapshot.aggregate([.finished, .running]) == .running)
+        #expect(JobSnapshot.aggregate([.finished, .finished]) == .finished)
+        #expect(JobSnapshot.aggregate([.canceled, .finished]) == .canceled)
+        #expect(JobSnapshot.aggregate([.failed, .canceled, .running]) == .failed)
+        #expect(JobSnapshot.aggregate([.canceling, .canceled]) == .canceling)
+        #expect(JobSnapshot.aggregate([.initializing, .running]) == .initializing)
+        #expect(JobSnapshot.aggregate([.deploying, .deploying]) == .created)
     }
 
     @Test("a failing subtask is FAILED and the ones stopped because of it CANCELED; the vertex is FAILED")
