@@ -166,6 +166,16 @@ public final class TaskManagerRunner: Service, @unchecked Sendable {
             executions.withLock { $0[Self.key(d.jobID, d.attempt)] = (execution, d.attempt, d.slotOwners) }
             logger.info("Job \(d.jobID) attempt \(d.attempt): \(d.slotOwners.filter { $0 == id.description }.count) slots deployed here")
             reportRunning()   // the subtasks' states at once, not only at the next report
+            // And again once they have opened their operators and run (Flink reports each transition).
+            Task.detached { [weak self] in
+                for _ in 0..<200 where !execution.status.isTerminal {
+                    try? await Task.sleep(for: .milliseconds(50))
+                    if !execution.subtaskStatuses().contains(where: { $0.state == .deploying || $0.state == .initializing }) {
+                        self?.reportRunning()
+                        return
+                    }
+                }
+            }
             Task.detached { [self] in
                 let result = await execution.completion()
                 executions.withLock { $0[Self.key(d.jobID, d.attempt)] = nil }
