@@ -291,6 +291,12 @@ struct TaskManagerCommand: AsyncParsableCommand {
         let logger = clusterLogger("dataflow.taskmanager")
         let runner = try TaskManagerRunner(configuration: configuration, resolver: ClusterJobResolver(jobsPath: jobs).resolve, logger: logger)
         FileHandle.standardOutput.write(Data("TaskManager \(runner.id) started: data port \(runner.network.dataPort), \(configuration.taskSlots) slots.\n".utf8))
+        let announce = Task {
+            if let metrics = try? await runner.metrics.address.port() {
+                FileHandle.standardOutput.write(Data("Prometheus metrics: http://\(runner.metrics.address.host):\(metrics)/metrics\n".utf8))
+            }
+        }
+        defer { announce.cancel() }
         try await runner.serviceGroup(handlingSignals: true, logger: logger).run()
     }
 }

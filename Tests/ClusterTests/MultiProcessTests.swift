@@ -53,7 +53,9 @@ final class MultiProcessCluster: @unchecked Sendable {
     let jobManager: DataflowProcess
     let rpcPort: Int
     let restURL: String
-    private(set) var taskManagers: [(id: String, process: DataflowProcess)] = []
+    /// The JobManager's Prometheus endpoint.
+    let metricsURL: String
+    private(set) var taskManagers: [(id: String, process: DataflowProcess, metricsURL: String)] = []
     let http: HTTPClient
     let settings: [String]
 
@@ -67,16 +69,18 @@ final class MultiProcessCluster: @unchecked Sendable {
         let rpc = try await jobManager.line(containing: "RPC endpoint:")
         rpcPort = Int(rpc.split(separator: " ").first { $0.contains("127.0.0.1:") }!.split(separator: ":").last!)!
         restURL = String(try await jobManager.line(containing: "REST API:").split(separator: " ").last!)
+        metricsURL = String(try await jobManager.line(containing: "Prometheus metrics:").split(separator: " ").last!)
         http = try HTTPClient()
     }
 
     @discardableResult
     func addTaskManager(slots: Int) async throws -> String {
-        let p = try DataflowProcess(["taskmanager", "-D", "jobmanager.rpc.port=\(rpcPort)", "-D", "taskmanager.numberOfTaskSlots=\(slots)"]
-                                    + settings, directory: directory)
+        let p = try DataflowProcess(["taskmanager", "-D", "jobmanager.rpc.port=\(rpcPort)", "-D", "taskmanager.numberOfTaskSlots=\(slots)",
+                                     "-D", "metrics.reporter.prom.port=0"] + settings, directory: directory)
         let started = try await p.line(containing: "TaskManager ")
         let id = String(started.split(separator: " ")[1])
-        taskManagers.append((id, p))
+        let metrics = String(try await p.line(containing: "Prometheus metrics:").split(separator: " ").last!)
+        taskManagers.append((id, p, metrics))
         return id
     }
 
@@ -114,9 +118,9 @@ final class MultiProcessCluster: @unchecked Sendable {
     }
 
     func stop() {
-        for (_, p) in taskManagers { p.terminate() }
+        for tm in taskManagers { tm.process.terminate() }
         jobManager.terminate()
-        for (_, p) in taskManagers { p.process.waitUntilExit() }
+        for tm in taskManagers { tm.process.process.waitUntilExit() }
         jobManager.process.waitUntilExit()
         http.shutdown()
     }

@@ -63,6 +63,14 @@ public enum ClusterOptions {
     public static let heartbeatTimeout = ConfigOption<Duration>(
         "heartbeat.timeout", default: .seconds(50), "Silence after which the JobManager considers a TaskManager lost.",
         parse: ConfigValue.duration("heartbeat.timeout"), render: FlinkDuration.render)
+    /// Flink's key for how often the web UI's metric fetcher refreshes (Flink: 10 s, pulled by the JobManager);
+    /// ours is how often each TaskManager pushes its subtasks' metrics and states. 1 s matches the dashboard's
+    /// refresh (`web.refresh-interval`) and the once-a-second sampling of rates, while one report per TaskManager
+    /// and second stays cheap (a few KB).
+    public static let metricsUpdateInterval = ConfigOption<Duration>(
+        "metrics.fetcher.update-interval", default: .seconds(1),
+        "How often a TaskManager sends its subtasks' metrics and states to the JobManager (a bare number is ms).",
+        parse: ConfigValue.duration("metrics.fetcher.update-interval"), render: FlinkDuration.render)
     public static let slotRequestTimeout = ConfigOption<Duration>(
         "slot.request.timeout", default: .seconds(300), "How long a restarting job waits for enough free slots before it fails.",
         parse: ConfigValue.duration("slot.request.timeout"), render: FlinkDuration.render)
@@ -127,7 +135,8 @@ public enum ClusterOptions {
         AnyConfigOption(bufferTimeout), AnyConfigOption(bufferSize), AnyConfigOption(buffersPerChannel),
         AnyConfigOption(jobManagerMemory), AnyConfigOption(taskManagerMemory),
         AnyConfigOption(dataPort), AnyConfigOption(taskManagerHost), AnyConfigOption(heartbeatInterval),
-        AnyConfigOption(heartbeatTimeout), AnyConfigOption(slotRequestTimeout), AnyConfigOption(savepointDirectory),
+        AnyConfigOption(heartbeatTimeout), AnyConfigOption(metricsUpdateInterval), AnyConfigOption(slotRequestTimeout),
+        AnyConfigOption(savepointDirectory),
         AnyConfigOption(prometheusPort), AnyConfigOption(prometheusHost),
         AnyConfigOption(restartStrategyType), AnyConfigOption(fixedDelayAttempts), AnyConfigOption(fixedDelayDelay),
         AnyConfigOption(exponentialInitialBackoff), AnyConfigOption(exponentialMaxBackoff), AnyConfigOption(exponentialMultiplier),

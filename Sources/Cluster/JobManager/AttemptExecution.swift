@@ -43,6 +43,8 @@ final class AttemptExecution: DeployedJob, @unchecked Sendable {
 
     func subtaskMetrics() -> [SubtaskMetrics] { parts.flatMap { $0.1.subtaskMetrics() } }
 
+    func subtaskStatuses() -> [SubtaskStatus] { parts.flatMap { $0.1.subtaskStatuses() } }
+
     /// Every share stops for the savepoint; true when all of them accepted.
     @discardableResult
     func stopWithSavepoint(_ mode: JobExecution.StopMode) -> Bool {

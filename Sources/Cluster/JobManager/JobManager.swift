@@ -206,6 +206,7 @@ public final class JobManager: Sendable {
             state.withLock { s in
                 guard var record = s.jobs[id], record.attempt == execution.attempt else { return }
                 record.finalMetrics = execution.subtaskMetrics()
+                record.finalStatuses = execution.subtaskStatuses()
                 record.deployed = nil
                 if let failure = result.failure { record.exceptions.append(JobException(runtimeFailure: failure, timestamp: now, taskManager: where_)) }
                 s.jobs[id] = record
@@ -217,6 +218,7 @@ public final class JobManager: Sendable {
         let final = state.withLock { s -> JobRecord? in
             guard var record = s.jobs[id], record.attempt == execution.attempt else { return nil }
             record.finalMetrics = execution.subtaskMetrics()
+            record.finalStatuses = execution.subtaskStatuses()
             record.deployed = nil
             record.transition(to: record.state == .cancelling || result.status == .canceled ? .canceled : .finished, at: now)
             s.jobs[id] = record
@@ -242,9 +244,7 @@ public final class JobManager: Sendable {
                 s.jobs[id] = record
                 return (nil, record.name)
             }
-            let delay = Self.restartDelay(strategy, failures: record.failures, sinceLastFailure: now - record.lastFailureAt)
-            record.failures += 1
-            record.lastFailureAt = now
+            let delay = record.failureHistory.restartDelay(afterFailureAt: now, strategy: strategy)
             if record.state != .failing { record.transition(to: .failing, at: now) }
             record.transition(to: delay == nil ? .failed : .restarting, at: now)
             s.jobs[id] = record
@@ -263,15 +263,16 @@ public final class JobManager: Sendable {
         }
     }
 
-    /// The pause before the next attempt, or nil when the strategy gives up.
-    static func restartDelay(_ strategy: RestartStrategy, failures: Int, sinceLastFailure: Int64) -> Duration? {
+    /// The pause before the next attempt, or nil when the strategy gives up: `failures` before this one, and for
+    /// failure-rate those within its interval, this one included (`FailureHistory` keeps both).
+    static func restartDelay(_ strategy: RestartStrategy, failures: Int, sinceLastFailure: Int64, failuresWithinInterval: Int = 0) -> Duration? {
         switch strategy {
         case .none:
             return nil
         case let .fixedDelay(attempts, delay):
             return failures < attempts ? delay : nil
         case let .failureRate(maxFailures, _, delay):
-            return failures < maxFailures ? delay : nil
+            return failuresWithinInterval <= maxFailures ? delay : nil
         case let .exponentialDelay(initial, maxBackoff, multiplier, resetThreshold, jitter, attempts):
             guard failures < attempts else { return nil }
             let quiet = sinceLastFailure >= Int64(resetThreshold.components.seconds * 1000)
@@ -414,7 +415,9 @@ public final class JobManager: Sendable {
                            lastModification: record.lastModification, timestamps: record.timestamps, graph: record.graph,
                            parameters: record.parameters, parallelism: record.parallelism, taskManager: tm, slotLocations: slotLocations,
                            exceptions: record.exceptions, deployment: record.deployment,
-                           submissionToRunningMillis: record.submissionToRunningMillis, metrics: metrics, now: now)
+                           submissionToRunningMillis: record.submissionToRunningMillis, metrics: metrics,
+                           reportedStates: JobSnapshot.grid(record.graph, live?.subtaskStatuses() ?? (record.state.isTerminal ? record.finalStatuses : nil) ?? []),
+                           now: now)
     }
 }
 

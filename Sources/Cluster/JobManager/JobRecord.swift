@@ -66,9 +66,8 @@ struct JobRecord: Sendable {
     var locations: [TaskManagerID: TaskManagerRegistration] = [:]
     /// The execution attempt: 0, then one more per restart.
     var attempt = 0
-    /// Failures counted by the restart strategy, and the last one's epoch milliseconds.
-    var failures = 0
-    var lastFailureAt: Int64 = 0
+    /// Failures as the restart strategy counts them.
+    var failureHistory = FailureHistory()
     /// The submission as received, for redeploying after a failure.
     var submission: JobSubmission?
     var resolved: ResolvedJob?
@@ -83,6 +82,8 @@ struct JobRecord: Sendable {
     var submissionToRunningMillis: Double?
     /// The metrics as the job ended (the execution is let go then).
     var finalMetrics: [SubtaskMetrics]?
+    /// The subtasks' states as the attempt ended.
+    var finalStatuses: [SubtaskStatus]?
     /// The savepoint the next attempt restores (the one submitted with, then the latest taken): restarts after a
     /// failure resume from it too.
     var restoreFrom: String?
@@ -123,14 +124,34 @@ public struct JobSnapshot: Sendable {
     public let deployment: DeploymentTimes
     public let submissionToRunningMillis: Double?
     public let metrics: JobMetrics
+    /// [vertex][subtask]: the state (and its timestamps) each subtask reported in the running (or, once the job
+    /// ended, the last) attempt; nil where none was reported.
+    public let reportedStates: [[SubtaskStatus?]]
     /// Epoch milliseconds when the snapshot was taken.
     public let now: Int64
 
     /// Flink's `duration`: until now while running, until the end after.
     public var duration: Int64 { (endTime >= 0 ? endTime : now) - startTime }
 
-    /// The state every subtask is in (the runtime reports job-wide state).
+    /// The state the job's status implies for its subtasks, for those that reported none.
     public var executionState: ExecutionState { state.executionState }
+
+    /// What a subtask reported, if it did.
+    public func reported(vertex: Int, subtask: Int) -> SubtaskStatus? {
+        vertex < reportedStates.count && subtask < reportedStates[vertex].count ? reportedStates[vertex][subtask] : nil
+    }
+
+    /// One subtask's state: its own as reported, else the job-wide one.
+    public func subtaskState(vertex: Int, subtask: Int) -> ExecutionState {
+        reported(vertex: vertex, subtask: subtask).flatMap { ExecutionState(rawValue: $0.state.rawValue) } ?? executionState
+    }
+
+    /// Lays reported subtask states out per vertex and subtask.
+    static func grid(_ graph: JobGraph, _ reported: [SubtaskStatus]) -> [[SubtaskStatus?]] {
+        var grid = graph.vertices.map { [SubtaskStatus?](repeating: nil, count: $0.parallelism) }
+        for s in reported where s.vertex < grid.count && s.subtask < grid[s.vertex].count { grid[s.vertex][s.subtask] = s }
+        return grid
+    }
 
     /// Subtasks of all vertices: Flink's task count.
     public var totalTasks: Int { graph.vertices.reduce(0) { $0 + $1.parallelism } }

@@ -77,6 +77,7 @@ final class RemoteDeployment: DeployedJob, @unchecked Sendable {
         var status: JobStatus = .running
         var failure: String?
         var metrics: [SubtaskMetrics] = []
+        var statuses: [SubtaskStatus] = []
         var states: [SubtaskState] = []
         var waiters: [CheckedContinuation<JobResult, Never>] = []
         var started = DispatchTime.now().uptimeNanoseconds
@@ -108,11 +109,14 @@ final class RemoteDeployment: DeployedJob, @unchecked Sendable {
 
     func subtaskMetrics() -> [SubtaskMetrics] { state.withLock { $0.metrics } }
 
+    func subtaskStatuses() -> [SubtaskStatus] { state.withLock { $0.statuses } }
+
     func update(_ report: TaskStateReport) {
         finish { s in
             guard !s.status.isTerminal else { return false }
             s.status = report.status
             if !report.metrics.isEmpty { s.metrics = report.metrics }
+            if let statuses = report.statuses, !statuses.isEmpty { s.statuses = statuses }
             if let f = report.failure { s.failure = f }
             if let states = report.states { s.states = states }
             return report.status.isTerminal
@@ -124,6 +128,9 @@ final class RemoteDeployment: DeployedJob, @unchecked Sendable {
             guard !s.status.isTerminal else { return false }
             s.status = .failed
             s.failure = reason
+            // The TaskManager is gone: its subtasks that had not ended failed with it.
+            let now = WallClock.millis()
+            s.statuses = s.statuses.map { $0.state.isTerminal ? $0 : $0.entering(.failed, at: now) }
             return true
         }
     }

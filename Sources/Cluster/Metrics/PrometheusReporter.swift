@@ -1,4 +1,5 @@
 import Dataflow
+import Runtime
 
 /// Turns the cluster's state into Prometheus families with Flink's reporter names and labels
 /// (reference/flink-prometheus-jm.txt, -tm.txt): `jobmanager` (host), `jobmanager_job` (+ job_id, job_name),
@@ -39,29 +40,35 @@ public struct PrometheusReporter: Sendable {
             let r = tm.registration
             let tmLabels = [("host", r.host), ("tm_id", r.id.description)]
             for (id, value) in tm.heartbeat().process.metricValues { out.add(scope: "taskmanager", metric: id, labels: tmLabels, value: value) }
-            for job in jobs where job.taskManager?.id == r.id { addTasks(of: job, host: r.host, tm: r.id, to: &out) }
+            // Each subtask under the TaskManager that runs it (the one holding the job's slot of its index).
+            for job in jobs {
+                Self.addTasks(jobID: job.id, jobName: job.name, graph: job.graph, metrics: job.metrics, host: r.host, tm: r.id,
+                              runsHere: { job.location(ofSubtask: $0)?.id == r.id }, to: &out)
+            }
         }
         return out.all
     }
 
-    private func addTasks(of job: JobSnapshot, host: String, tm: TaskManagerID, to out: inout PrometheusFamilies) {
-        let graph = job.graph
+    /// The task and operator metrics of the subtasks `runsHere` selects (by subtask index), labelled with the
+    /// TaskManager `tm` on `host`.
+    static func addTasks(jobID: JobID, jobName: String, graph: JobGraph, metrics: JobMetrics, host: String, tm: TaskManagerID,
+                         runsHere: (Int) -> Bool, to out: inout PrometheusFamilies) {
         for (v, vertex) in graph.vertices.enumerated() {
             let taskName = graph.name(of: v)
-            for i in 0..<vertex.parallelism {
-                let attempt = HexID.derived(from: "\(job.id)/\(vertex.id)/\(i)/0")
-                let taskLabels = [("job_id", job.id.description), ("task_id", vertex.id.description), ("task_attempt_id", attempt.description),
-                                  ("host", host), ("task_name", taskName), ("task_attempt_num", "0"), ("job_name", job.name),
+            for i in 0..<vertex.parallelism where runsHere(i) {
+                let attempt = HexID.derived(from: "\(jobID)/\(vertex.id)/\(i)/0")
+                let taskLabels = [("job_id", jobID.description), ("task_id", vertex.id.description), ("task_attempt_id", attempt.description),
+                                  ("host", host), ("task_name", taskName), ("task_attempt_num", "0"), ("job_name", jobName),
                                   ("tm_id", tm.description), ("subtask_index", "\(i)")]
-                for (metric, value) in job.metrics.taskValues(vertex: v, subtask: i).sorted(by: { $0.key < $1.key }) {
+                for (metric, value) in metrics.taskValues(vertex: v, subtask: i).sorted(by: { $0.key < $1.key }) {
                     out.add(scope: "taskmanager_job_task", metric: metric, labels: taskLabels, value: value)
                 }
                 for node in vertex.nodes {
                     // The chain's head shares the task's id, as in Flink; the others get ids derived from their names.
                     let operatorID = node == vertex.head ? vertex.id.raw : HexID.derived(from: graph.jobName + "/" + graph.node(node).name)
                     let labels = taskLabels + [("operator_id", operatorID.description), ("operator_name", OperatorName.of(graph.node(node)))]
-                    let histograms = job.metrics.histograms(node: node, subtask: i)
-                    for (metric, value) in job.metrics.operatorMetricValues(node: node, subtask: i).sorted(by: { $0.key < $1.key })
+                    let histograms = metrics.histograms(node: node, subtask: i)
+                    for (metric, value) in metrics.operatorMetricValues(node: node, subtask: i).sorted(by: { $0.key < $1.key })
                     where !HistogramNames.isPart(metric, of: histograms.keys) {
                         out.add(scope: "taskmanager_job_task_operator", metric: metric, labels: labels, value: value)
                     }

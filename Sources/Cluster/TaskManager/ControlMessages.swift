@@ -17,8 +17,8 @@ public enum ControlMessage: Codable, Sendable {
     case cancel(jobID: JobID, attempt: Int)
     /// JobManager → TaskManager: stop a job attempt for a savepoint; its final `taskState` carries the states.
     case stop(jobID: JobID, attempt: Int, mode: JobExecution.StopMode)
-    /// TaskManager → JobManager: a job attempt's state on this TaskManager and its subtasks' metrics (sent on every
-    /// change and with every heartbeat while it runs).
+    /// TaskManager → JobManager: a job attempt's state on this TaskManager and its subtasks' metrics and states
+    /// (sent when deployed, when it ends, and every `metrics.fetcher.update-interval` while it runs).
     case taskState(TaskStateReport)
 
     static let frameKind: UInt8 = 10
@@ -87,4 +87,6 @@ public struct TaskStateReport: Codable, Sendable {
     public let metrics: [SubtaskMetrics]
     /// With the final report of a stopped attempt: the subtasks' states for the savepoint.
     public var states: [SubtaskState]? = nil
+    /// Each subtask's execution state here (absent from TaskManagers that predate per-subtask states).
+    public var statuses: [SubtaskStatus]? = nil
 }

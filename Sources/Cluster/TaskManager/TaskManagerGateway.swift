@@ -50,6 +50,8 @@ public protocol DeployedJob: AnyObject, Sendable {
     func subtaskStates() -> [SubtaskState]
     func completion() async -> JobResult
     func subtaskMetrics() -> [SubtaskMetrics]
+    /// The state of each subtask it runs (none before the first report of a remote share).
+    func subtaskStatuses() -> [SubtaskStatus]
 }
 
 extension JobExecution: DeployedJob {}

@@ -16,10 +16,13 @@ public final class TaskManagerRunner: Service, @unchecked Sendable {
     private let logger: Logger
     private let statistics = ProcessStatisticsSampler()
     /// Running job attempts by `jobID#attempt`.
-    private let executions = Mutex<[String: (execution: JobExecution, attempt: Int)]>([:])
+    private let executions = Mutex<[String: (execution: JobExecution, attempt: Int, slotOwners: [String])]>([:])
     private let connected = Mutex<FramedSocket?>(nil)
     /// Why the RPC connection ended, once it has.
     private let ended = Mutex<String?>(nil)
+
+    /// This TaskManager's Prometheus endpoint: its process and the subtasks in its slots only.
+    public let metrics: HTTPServerService
 
     public init(configuration: ClusterConfiguration, resolver: @escaping JobResolver, id: TaskManagerID = .random(), logger: Logger) throws {
         self.id = id
@@ -28,11 +31,38 @@ public final class TaskManagerRunner: Service, @unchecked Sendable {
         self.logger = logger
         network = try NetworkEnvironment(localID: id.description, host: configuration[ClusterOptions.taskManagerHost],
                                          port: configuration[ClusterOptions.dataPort])
+        let runner = WeakRunner()
+        let reporter = TaskManagerPrometheusReporter(id: id, host: network.host) { runner.value?.runningAttempts() ?? [] }
+        metrics = HTTPServerService(name: "TaskManager Prometheus endpoint", host: configuration.prometheusBindAddress,
+                                    ports: Self.prometheusPorts(configuration), router: PrometheusEndpoint.router { reporter.scrape() },
+                                    logger: logger)
+        runner.value = self
     }
 
-    private var heartbeatMillis: Int64 {
-        let d = configuration[ClusterOptions.heartbeatInterval]
-        return max(10, d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000)
+    private final class WeakRunner: @unchecked Sendable { weak var value: TaskManagerRunner? }
+
+    /// The attempts running here, each with the subtask indexes in this TaskManager's slots.
+    private func runningAttempts() -> [TaskManagerPrometheusReporter.RunningAttempt] {
+        let me = id.description
+        return executions.withLock { all in
+            all.values.map { e in
+                let owners = e.slotOwners
+                return .init(execution: e.execution, runsHere: { $0 < owners.count && owners[$0] == me })
+            }
+        }
+    }
+
+    /// `metrics.reporter.prom.port` when set; otherwise the first free of 9249-9259, so a TaskManager beside the
+    /// JobManager (which holds 9249) serves on 9250, as a Flink setup with the range 9249-9250 does.
+    static func prometheusPorts(_ configuration: ClusterConfiguration) -> ClosedRange<Int> {
+        configuration.settings[ClusterOptions.prometheusPort.key] == nil ? 9249...9259 : configuration.prometheusPorts
+    }
+
+    private var heartbeatMillis: Int64 { Self.millis(configuration[ClusterOptions.heartbeatInterval]) }
+    private var metricsUpdateMillis: Int64 { Self.millis(configuration[ClusterOptions.metricsUpdateInterval]) }
+
+    private static func millis(_ d: Duration) -> Int64 {
+        max(10, d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000)
     }
 
     public func run() async throws {
@@ -57,8 +87,14 @@ public final class TaskManagerRunner: Service, @unchecked Sendable {
         let heartbeats = Task { [self] in
             while !Task.isCancelled {
                 try? send(.heartbeat(timestamp: WallClock.millis(), process: statistics.sample()))
-                reportRunning()
                 try? await Task.sleep(for: .milliseconds(heartbeatMillis))
+            }
+        }
+        // Metrics on their own clock: the dashboard's live counts should not wait for the (slow) heartbeat.
+        let metricReports = Task { [self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(metricsUpdateMillis))
+                reportRunning()
             }
         }
         // Runs until SIGTERM or the JobManager goes away.
@@ -71,6 +107,7 @@ public final class TaskManagerRunner: Service, @unchecked Sendable {
             group.cancelAll()
         }
         heartbeats.cancel()
+        metricReports.cancel()
         let running = executions.withLock { $0.values.map(\.execution) }
         for e in running { e.cancel() }
         for e in running { _ = await e.completion() }
@@ -83,8 +120,11 @@ public final class TaskManagerRunner: Service, @unchecked Sendable {
 
     /// The group to run; with `handlingSignals` SIGTERM and SIGINT stop it gracefully (running subtasks are cancelled).
     public func serviceGroup(handlingSignals: Bool = true, logger: Logger) -> ServiceGroup {
-        ServiceGroup(configuration: ServiceGroupConfiguration(services: [self], gracefulShutdownSignals: handlingSignals ? [.sigterm, .sigint] : [],
-                                                              logger: logger))
+        // The metrics endpoint is optional: a port in use costs the endpoint (logged), not the TaskManager.
+        let endpoint = OptionalService(metrics, logger: logger)
+        return ServiceGroup(configuration: ServiceGroupConfiguration(services: [endpoint, self],
+                                                                     gracefulShutdownSignals: handlingSignals ? [.sigterm, .sigint] : [],
+                                                                     logger: logger))
     }
 
     private func send(_ message: ControlMessage) throws {
@@ -123,14 +163,26 @@ public final class TaskManagerRunner: Service, @unchecked Sendable {
             let placement = SubtaskPlacement(slotOwners: d.slotOwners, localID: id.description, attempt: d.attempt, network: network)
             let execution = try LocalExecutor(configuration: runtime).deploy(graph, jobID: d.jobID, placement: placement,
                                                                              restore: try d.savepointRestore())
-            executions.withLock { $0[Self.key(d.jobID, d.attempt)] = (execution, d.attempt) }
+            executions.withLock { $0[Self.key(d.jobID, d.attempt)] = (execution, d.attempt, d.slotOwners) }
             logger.info("Job \(d.jobID) attempt \(d.attempt): \(d.slotOwners.filter { $0 == id.description }.count) slots deployed here")
+            reportRunning()   // the subtasks' states at once, not only at the next report
+            // And again once they have opened their operators and run (Flink reports each transition).
+            Task.detached { [weak self] in
+                for _ in 0..<200 where !execution.status.isTerminal {
+                    try? await Task.sleep(for: .milliseconds(50))
+                    if !execution.subtaskStatuses().contains(where: { $0.state == .deploying || $0.state == .initializing }) {
+                        self?.reportRunning()
+                        return
+                    }
+                }
+            }
             Task.detached { [self] in
                 let result = await execution.completion()
                 executions.withLock { $0[Self.key(d.jobID, d.attempt)] = nil }
                 let states = execution.subtaskStates()
                 try? send(.taskState(TaskStateReport(jobID: d.jobID, attempt: d.attempt, status: result.status, failure: result.failure,
-                                                     metrics: execution.subtaskMetrics(), states: states.isEmpty ? nil : states)))
+                                                     metrics: execution.subtaskMetrics(), states: states.isEmpty ? nil : states,
+                                                     statuses: execution.subtaskStatuses())))
             }
         } catch {
             logger.error("Job \(d.jobID) attempt \(d.attempt) failed to deploy: \(error)")
@@ -142,8 +194,31 @@ public final class TaskManagerRunner: Service, @unchecked Sendable {
     /// Running attempts' metrics, so the JobManager's REST API and Prometheus show remote subtasks.
     private func reportRunning() {
         let running = executions.withLock { Array($0.values) }
-        for (e, attempt) in running where !e.status.isTerminal {
-            try? send(.taskState(TaskStateReport(jobID: e.jobID, attempt: attempt, status: .running, failure: nil, metrics: e.subtaskMetrics())))
+        for (e, attempt, _) in running where !e.status.isTerminal {
+            try? send(.taskState(TaskStateReport(jobID: e.jobID, attempt: attempt, status: .running, failure: nil, metrics: e.subtaskMetrics(),
+                                                 statuses: e.subtaskStatuses())))
+        }
+    }
+}
+
+/// Runs a server whose failure to bind is logged rather than ending its service group; it then waits for the
+/// group's graceful shutdown like any other service.
+struct OptionalService: Service {
+    let server: HTTPServerService
+    let logger: Logger
+
+    init(_ server: HTTPServerService, logger: Logger) {
+        self.server = server
+        self.logger = logger
+    }
+
+    func run() async throws {
+        do {
+            try await server.run()
+        } catch let error as ServerBindError {
+            // E.g. beside a JobManager on the same host with one explicit port: the JobManager's endpoint has these metrics too.
+            logger.warning("\(error); running without it")
+            try? await gracefulShutdown()
         }
     }
 }

@@ -55,6 +55,8 @@ public final class JobExecution: @unchecked Sendable {
     private let metricGroups: [[MetricGroup]]   // [node][subtask]
     private var stop: StopMode?
     private var states: [SubtaskState] = []
+    /// [vertex][subtask]; nil for subtasks that run on another TaskManager.
+    private var statuses: [[SubtaskStatus?]]
 
     /// Which subtasks run in this process (all of them, unless the job spans TaskManagers).
     private let isLocal: @Sendable (_ vertex: Int, _ subtask: Int) -> Bool
@@ -66,6 +68,41 @@ public final class JobExecution: @unchecked Sendable {
         self.isLocal = isLocal
         slots = graph.vertices.map(\.parallelism).max() ?? 1
         metricGroups = graph.stream.nodes.map { n in (0..<graph.parallelism[n.id]).map { _ in MetricGroup() } }
+        let now = Self.epochMillis()
+        statuses = graph.vertices.enumerated().map { v, vertex in
+            (0..<vertex.parallelism).map { i in
+                isLocal(v, i) ? SubtaskStatus(vertex: v, subtask: i, state: .deploying, timestamps: [SubtaskExecutionState.deploying.rawValue: now]) : nil
+            }
+        }
+    }
+
+    private static func epochMillis() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
+
+    /// The execution state of every subtask running here.
+    public func subtaskStatuses() -> [SubtaskStatus] {
+        lock.lock(); defer { lock.unlock() }
+        return statuses.flatMap { $0.compactMap { $0 } }
+    }
+
+    func subtask(_ runner: SubtaskRunner, entered state: SubtaskExecutionState) {
+        lock.lock(); defer { lock.unlock() }
+        setStatus(runner, state)
+    }
+
+    /// Under the lock; a subtask's terminal state is final.
+    private func setStatus(_ runner: SubtaskRunner, _ state: SubtaskExecutionState) {
+        guard let current = statuses[runner.vertex][runner.subtask], !current.state.isTerminal else { return }
+        statuses[runner.vertex][runner.subtask] = current.entering(state, at: Self.epochMillis())
+    }
+
+    /// Under the lock: every subtask still going is being cancelled.
+    private func markCanceling() {
+        let now = Self.epochMillis()
+        for v in statuses.indices {
+            for i in statuses[v].indices {
+                if let s = statuses[v][i], !s.state.isTerminal, s.state != .canceling { statuses[v][i] = s.entering(.canceling, at: now) }
+            }
+        }
     }
 
     func metrics(node: Int, subtask: Int) -> MetricGroup { metricGroups[node][subtask] }
@@ -85,6 +122,7 @@ public final class JobExecution: @unchecked Sendable {
         failure = reason
         _status = .failing
         cancelled = true
+        markCanceling()
         lock.unlock()
         for close in closeGates { close() }
     }
@@ -114,6 +152,7 @@ public final class JobExecution: @unchecked Sendable {
         guard !_status.isTerminal, !cancelled else { lock.unlock(); return }
         cancelled = true
         _status = .cancelling
+        markCanceling()
         lock.unlock()
         for close in closeGates { close() }
     }
@@ -144,11 +183,11 @@ public final class JobExecution: @unchecked Sendable {
     public func subtaskStates() -> [SubtaskState] { lock.lock(); defer { lock.unlock() }; return states }
 
     func subtaskFinished(_ runner: SubtaskRunner, states: [SubtaskState]) {
-        if !states.isEmpty {
-            lock.lock()
-            self.states += states
-            lock.unlock()
-        }
+        lock.lock()
+        self.states += states
+        // One that returns after a cancel reached it was stopped, not finished.
+        setStatus(runner, cancelled ? .canceled : .finished)
+        lock.unlock()
         done()
     }
 
@@ -159,8 +198,11 @@ public final class JobExecution: @unchecked Sendable {
             failure = "\(runner.name) (\(runner.subtask + 1)/\(graph.vertices[runner.vertex].parallelism)) failed: \(error)"
             _status = .failing
         }
+        // The subtask that failed is FAILED; those stopped because of it (or a cancel) are CANCELED, as in Flink.
+        setStatus(runner, first ? .failed : .canceled)
         let alreadyCancelled = cancelled
         cancelled = true
+        markCanceling()
         lock.unlock()
         if !alreadyCancelled { for close in closeGates { close() } }
         done()

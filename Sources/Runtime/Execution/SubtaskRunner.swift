@@ -110,8 +110,10 @@ final class SubtaskRunner: @unchecked Sendable {
     func run() {
         var opened = 0
         do {
+            execution.subtask(self, entered: .initializing)
             // Open consumers before producers, so nothing is emitted into an unopened operator.
             for op in operators.reversed() { try op.open(); opened += 1 }
+            execution.subtask(self, entered: .running)
             timeAccount.restart()
             if let source = operators.first?.source {
                 try runSource(source)

@@ -81,6 +81,33 @@ enum TestJobs {
         }
     }
 
+    /// Subtask 0 reads ten numbers and ends; every other subtask stays open with nothing to read — a FINISHED
+    /// subtask beside RUNNING ones.
+    struct StaggeredSource: SourceConnector {
+        var maxParallelism: Int? { nil }
+        var description: String { "staggered" }
+        func createReader(subtask: Int, parallelism: Int) throws -> any SourceReader<Int> { Reader(ends: subtask == 0) }
+        final class Reader: SourceReader {
+            let ends: Bool
+            var sent = false
+            init(ends: Bool) { self.ends = ends }
+            func poll(into output: SourceOutput<Int>, max: Int) throws -> SourcePoll {
+                guard ends else { return .nothingAvailable }
+                guard !sent else { return .finished }
+                for i in 0..<10 { try output.collect(i) }
+                sent = true
+                return .more
+            }
+        }
+    }
+
+    static func staggered(name: String) throws -> Job {
+        try Job(name) {
+            Source("staggered", StaggeredSource())
+            Sink("out", DiscardingSink<Int>())
+        }
+    }
+
     @Sendable static func catalog() -> [CatalogEntry] {
         [CatalogEntry(name: "endless", summary: "Keyed windows over events in memory, until cancelled", parallelism: 2, parameters: [:]),
          CatalogEntry(name: "failing", summary: "Fails at record 100", parallelism: nil, parameters: [:]),
@@ -93,6 +120,8 @@ enum TestJobs {
             return ResolvedJob(job: try endless(name: "endless"), parallelism: submission.parallelism, parameters: submission.parameters)
         case "throttled":
             return ResolvedJob(job: try throttled(name: "throttled"), parallelism: submission.parallelism, parameters: submission.parameters)
+        case "staggered":
+            return ResolvedJob(job: try staggered(name: "staggered"), parallelism: submission.parallelism, parameters: submission.parameters)
         case "failing":
             return ResolvedJob(job: try failing(name: "failing"), parallelism: submission.parallelism, parameters: submission.parameters)
         default:

@@ -1,7 +1,8 @@
 import Dataflow
 
-// How a vertex of a job snapshot reads in Flink's vertex messages. The runtime reports job-wide state, so every
-// subtask of a vertex shows the job's execution state and deployment times.
+// How a vertex of a job snapshot reads in Flink's vertex messages. Each subtask shows its own state, the times it
+// entered them and the TaskManager of its slot; CREATED and SCHEDULED are job-wide (the JobManager schedules the job
+// as a whole), as is everything for a subtask that has not reported yet.
 
 extension JobSnapshot {
     func vertexIndex(_ id: VertexID) -> Int? { graph.vertices.firstIndex { $0.id == id } }
@@ -37,6 +38,65 @@ extension JobSnapshot {
     }
 
     var endpoint: String { taskManager?.endpoint ?? "" }
+
+    /// When the subtask started deploying.
+    func subtaskStartTime(vertex v: Int, subtask i: Int) -> Int64 {
+        reported(vertex: v, subtask: i)?.enteredAt(.deploying) ?? tasksStartTime
+    }
+
+    /// When the subtask reached its terminal state, -1 while it has not.
+    func subtaskEndTime(vertex v: Int, subtask i: Int) -> Int64 {
+        guard let r = reported(vertex: v, subtask: i) else { return taskEndTime }
+        guard r.state.isTerminal else { return -1 }
+        return r.enteredAt(r.state) ?? taskEndTime
+    }
+
+    func subtaskDuration(vertex v: Int, subtask i: Int) -> Int64 {
+        let end = subtaskEndTime(vertex: v, subtask: i)
+        return (end >= 0 ? end : now) - subtaskStartTime(vertex: v, subtask: i)
+    }
+
+    /// Milliseconds the subtask spent in each state up to RUNNING (the current one counts until now).
+    func subtaskStatusDuration(vertex v: Int, subtask i: Int) -> [String: Int64] {
+        guard let r = reported(vertex: v, subtask: i) else { return subtaskStatusDuration }
+        let d = deployment
+        let deploying = r.enteredAt(.deploying) ?? d.deploying
+        let initializing = r.enteredAt(.initializing), running = r.enteredAt(.running)
+        let endTime = subtaskEndTime(vertex: v, subtask: i)
+        let end = endTime >= 0 ? endTime : now
+        // A cancel or failure ends RUNNING at the first of them.
+        let leftRunning = [r.enteredAt(.canceling), r.enteredAt(.failed), r.enteredAt(.canceled), r.enteredAt(.finished)]
+            .compactMap { $0 }.min() ?? end
+        return [
+            ExecutionState.created.rawValue: d.scheduled - d.created,
+            ExecutionState.scheduled.rawValue: max(0, deploying - d.scheduled),
+            ExecutionState.deploying.rawValue: max(0, (initializing ?? leftRunning) - deploying),
+            ExecutionState.initializing.rawValue: initializing.map { max(0, (running ?? leftRunning) - $0) } ?? 0,
+            ExecutionState.running.rawValue: running.map { max(0, leftRunning - $0) } ?? 0,
+        ]
+    }
+
+    /// When the subtask entered each execution state (0 for states it has not been in).
+    func subtaskTimestamps(vertex v: Int, subtask i: Int) -> [String: Int64] {
+        var t = subtaskTimestamps
+        guard let r = reported(vertex: v, subtask: i) else { return t }
+        for s in [ExecutionState.deploying, .initializing, .running, .finished, .canceling, .canceled, .failed] { t[s.rawValue] = 0 }
+        for (state, time) in r.timestamps { t[state] = time }
+        return t
+    }
+
+    /// Start and end over some subtasks of a vertex: the first start; the last end once all have ended, else -1.
+    func span(vertex v: Int, subtasks: [Int]) -> (start: Int64, end: Int64, duration: Int64) {
+        let start = subtasks.map { subtaskStartTime(vertex: v, subtask: $0) }.min() ?? tasksStartTime
+        let ends = subtasks.map { subtaskEndTime(vertex: v, subtask: $0) }
+        let end = ends.contains(-1) || ends.isEmpty ? -1 : ends.max()!
+        return (start, end, (end >= 0 ? end : now) - start)
+    }
+
+    /// The TaskManager running subtask `i` (of any vertex): the one holding the job's slot i (slot sharing).
+    func location(ofSubtask i: Int) -> TaskManagerRegistration? {
+        i < slotLocations.count ? slotLocations[i] : taskManager
+    }
 }
 
 extension VertexAggregates {
@@ -51,8 +111,10 @@ extension VertexAggregates {
             "accumulated-idle-time": AggregatedStatistics(io.map(\.accumulatedIdleTime)),
             "accumulated-busy-time": AggregatedStatistics(io.map { Int64($0.accumulatedBusyTime) }),
         ]
-        let durations = job.subtaskStatusDuration
-        let statusDuration = durations.mapValues { d in AggregatedStatistics(subtasks.map { _ in d }) }
+        let durations = subtasks.map { job.subtaskStatusDuration(vertex: vertex, subtask: $0) }
+        let statusDuration = (durations.first ?? [:]).keys.reduce(into: [String: AggregatedStatistics]()) { out, state in
+            out[state] = AggregatedStatistics(durations.map { $0[state] ?? 0 })
+        }
         self.init(metrics: metrics, statusDuration: statusDuration)
     }
 }
@@ -60,14 +122,14 @@ extension VertexAggregates {
 extension JobVertexDetailsInfo {
     init(_ job: JobSnapshot, vertex v: Int) {
         let vertex = job.graph.vertices[v]
-        let start = job.tasksStartTime, end = job.taskEndTime
         let subtasks = (0..<vertex.parallelism).map { i in
-            // Subtask i runs in the job's slot i (slot sharing), on that slot's TaskManager.
-            let tm = i < job.slotLocations.count ? job.slotLocations[i] : job.taskManager
-            return SubtaskDetails(subtask: i, status: job.executionState, attempt: 0, endpoint: tm?.endpoint ?? "", startTime: start, endTime: end,
-                           duration: (end >= 0 ? end : job.now) - start, metrics: IOMetrics(job, vertex: v, subtasks: [i]),
-                           taskManagerID: tm?.id ?? TaskManagerID(raw: HexID(upper: 0, lower: 0)),
-                           statusDuration: job.subtaskStatusDuration, legacyStartTime: start)
+            let tm = job.location(ofSubtask: i)
+            let start = job.subtaskStartTime(vertex: v, subtask: i)
+            return SubtaskDetails(subtask: i, status: job.subtaskState(vertex: v, subtask: i), attempt: 0, endpoint: tm?.endpoint ?? "",
+                                  startTime: start, endTime: job.subtaskEndTime(vertex: v, subtask: i),
+                                  duration: job.subtaskDuration(vertex: v, subtask: i), metrics: IOMetrics(job, vertex: v, subtasks: [i]),
+                                  taskManagerID: tm?.id ?? TaskManagerID(raw: HexID(upper: 0, lower: 0)),
+                                  statusDuration: job.subtaskStatusDuration(vertex: v, subtask: i), legacyStartTime: start)
         }
         self.init(id: vertex.id, name: job.graph.name(of: v), parallelism: vertex.parallelism, maxParallelism: job.graph.maxParallelism,
                   now: job.now, subtasks: subtasks, aggregated: VertexAggregates(job, vertex: v, subtasks: Array(0..<vertex.parallelism)))
@@ -77,10 +139,9 @@ extension JobVertexDetailsInfo {
 extension SubtasksTimesInfo {
     init(_ job: JobSnapshot, vertex v: Int) {
         let vertex = job.graph.vertices[v]
-        let end = job.taskEndTime
         let subtasks = (0..<vertex.parallelism).map { i in
-            Subtask(subtask: i, endpoint: job.endpoint, duration: (end >= 0 ? end : job.now) - job.tasksStartTime,
-                    timestamps: job.subtaskTimestamps)
+            Subtask(subtask: i, endpoint: job.location(ofSubtask: i)?.endpoint ?? "", duration: job.subtaskDuration(vertex: v, subtask: i),
+                    timestamps: job.subtaskTimestamps(vertex: v, subtask: i))
         }
         self.init(id: vertex.id, name: job.graph.name(of: v), now: job.now, subtasks: subtasks)
     }
@@ -89,14 +150,20 @@ extension SubtasksTimesInfo {
 extension JobVertexTaskManagersInfo {
     init(_ job: JobSnapshot, vertex v: Int) {
         let vertex = job.graph.vertices[v]
-        let all = Array(0..<vertex.parallelism)
-        let start = job.tasksStartTime, end = job.taskEndTime
-        var managers: [TaskManager] = []
-        if let tm = job.taskManager {
-            managers.append(TaskManager(endpoint: tm.endpoint, status: job.executionState, startTime: start, endTime: end,
-                                        duration: (end >= 0 ? end : job.now) - start, metrics: IOMetrics(job, vertex: v, subtasks: all),
-                                        statusCounts: job.taskCounts(lowercased: false, total: vertex.parallelism), taskManagerID: tm.id,
-                                        aggregated: VertexAggregates(job, vertex: v, subtasks: all)))
+        // One entry per TaskManager running subtasks of the vertex, in the order of their first subtask.
+        var order: [TaskManagerID] = []
+        var groups: [TaskManagerID: (registration: TaskManagerRegistration, subtasks: [Int])] = [:]
+        for i in 0..<vertex.parallelism {
+            guard let tm = job.location(ofSubtask: i) else { continue }
+            if groups[tm.id] == nil { order.append(tm.id); groups[tm.id] = (tm, []) }
+            groups[tm.id]?.subtasks.append(i)
+        }
+        let managers = order.compactMap { groups[$0] }.map { tm, subtasks in
+            let span = job.span(vertex: v, subtasks: subtasks)
+            return TaskManager(endpoint: tm.endpoint, status: JobSnapshot.aggregate(job.subtaskStates(vertex: v, subtasks: subtasks)),
+                        startTime: span.start, endTime: span.end, duration: span.duration,
+                        metrics: IOMetrics(job, vertex: v, subtasks: subtasks), statusCounts: job.taskCounts(vertex: v, subtasks: subtasks),
+                        taskManagerID: tm.id, aggregated: VertexAggregates(job, vertex: v, subtasks: subtasks))
         }
         self.init(id: vertex.id, name: job.graph.name(of: v), now: job.now, taskmanagers: managers)
     }

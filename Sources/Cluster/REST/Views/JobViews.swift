@@ -4,14 +4,43 @@ import Runtime
 // How a job snapshot reads in Flink's job messages.
 
 extension JobSnapshot {
-    /// Subtasks by execution state: every state a key (Flink sends zeros), all subtasks in the job's state.
-    func taskCounts(lowercased: Bool, total: Int) -> [String: Int] {
+    /// States counted: every state a key (Flink sends zeros).
+    static func counts(_ states: [ExecutionState], lowercased: Bool) -> [String: Int] {
         var counts: [String: Int] = [:]
         for s in ExecutionState.allCases { counts[lowercased ? s.rawValue.lowercased() : s.rawValue] = 0 }
-        let key = lowercased ? executionState.rawValue.lowercased() : executionState.rawValue
-        counts[key] = total
+        for s in states { counts[lowercased ? s.rawValue.lowercased() : s.rawValue, default: 0] += 1 }
         return counts
     }
+
+    /// The states of the given subtasks of a vertex (all of them by default).
+    func subtaskStates(vertex v: Int, subtasks: [Int]? = nil) -> [ExecutionState] {
+        (subtasks ?? Array(0..<graph.vertices[v].parallelism)).map { subtaskState(vertex: v, subtask: $0) }
+    }
+
+    /// Subtasks of a vertex by state (`tasks` of a vertex in `/jobs/:id`).
+    func taskCounts(vertex v: Int, subtasks: [Int]? = nil) -> [String: Int] {
+        Self.counts(subtaskStates(vertex: v, subtasks: subtasks), lowercased: false)
+    }
+
+    /// Every subtask of the job by state, lowercased (`tasks` in `/jobs/overview`).
+    var jobTaskCounts: [String: Int] {
+        Self.counts(graph.vertices.indices.flatMap { subtaskStates(vertex: $0) }, lowercased: true)
+    }
+
+    /// Flink's `ExecutionJobVertex.getAggregateJobVertexState`: one state for a group of subtasks.
+    static func aggregate(_ states: [ExecutionState]) -> ExecutionState {
+        if states.contains(.failed) { return .failed }
+        if states.contains(.canceling) { return .canceling }
+        if states.contains(.canceled) { return .canceled }
+        if states.contains(.initializing) { return .initializing }
+        if states.contains(.running) { return .running }
+        let finished = states.filter { $0 == .finished }.count
+        if finished > 0 { return finished == states.count ? .finished : .running }
+        return .created   // scheduled and deploying collapse into created, as in Flink
+    }
+
+    /// A vertex's state from its subtasks'.
+    func vertexState(_ v: Int) -> ExecutionState { Self.aggregate(subtaskStates(vertex: v)) }
 
     /// The time every subtask started (DEPLOYING), 0 for a job that never got that far.
     var tasksStartTime: Int64 { deployment.deploying > 0 ? deployment.deploying : startTime }
@@ -19,7 +48,7 @@ extension JobSnapshot {
 
 extension JobDetails {
     init(_ job: JobSnapshot) {
-        var tasks = job.taskCounts(lowercased: true, total: job.totalTasks)
+        var tasks = job.jobTaskCounts
         tasks["total"] = job.totalTasks
         self.init(jid: job.id, name: job.name, jobType: "STREAMING", schedulerType: "Default", startTime: job.startTime,
                   endTime: job.endTime, duration: job.duration, state: job.state, lastModification: job.lastModification,
@@ -65,19 +94,18 @@ extension JobDetailsInfo {
         var timestamps: [String: Int64] = [:]
         for s in JobState.allCases { timestamps[s.rawValue] = job.timestamps[s] ?? 0 }
         let graph = job.graph
-        let start = job.tasksStartTime
-        let end = job.state.isTerminal ? job.endTime : -1
         let vertices = graph.vertices.enumerated().map { v, vertex in
-            Vertex(id: vertex.id, slotSharingGroupID: SlotSharing.groupID(of: job.id).description, name: graph.name(of: v),
-                   maxParallelism: graph.maxParallelism, parallelism: vertex.parallelism, status: job.executionState,
-                   startTime: start, endTime: end, duration: (end >= 0 ? end : job.now) - start,
-                   tasks: job.taskCounts(lowercased: false, total: vertex.parallelism),
+            let span = job.span(vertex: v, subtasks: Array(0..<vertex.parallelism))
+            return Vertex(id: vertex.id, slotSharingGroupID: SlotSharing.groupID(of: job.id).description, name: graph.name(of: v),
+                   maxParallelism: graph.maxParallelism, parallelism: vertex.parallelism, status: job.vertexState(v),
+                   startTime: span.start, endTime: span.end, duration: span.duration,
+                   tasks: job.taskCounts(vertex: v),
                    metrics: IOMetrics(job, vertex: v, subtasks: Array(0..<vertex.parallelism)))
         }
         self.init(jid: job.id, applicationID: job.id, name: job.name, isStoppable: false, state: job.state, jobType: "STREAMING",
                   schedulerType: "Default", startTime: job.startTime, endTime: job.endTime, duration: job.duration,
                   maxParallelism: -1, now: job.now, timestamps: timestamps, vertices: vertices,
-                  statusCounts: job.taskCounts(lowercased: false, total: graph.vertices.count), plan: JobPlan(job), pendingOperators: 0)
+                  statusCounts: JobSnapshot.counts(graph.vertices.indices.map { job.vertexState($0) }, lowercased: false), plan: JobPlan(job), pendingOperators: 0)
     }
 }
 
