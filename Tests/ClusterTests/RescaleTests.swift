@@ -69,7 +69,7 @@ struct RescaleTests {
         #expect(try await cluster.taskManagersRunning(id).count == 1)
 
         let trigger = try await client.rescale(id, parallelism: 4)
-        try await client.waitForRescaling(id, trigger)
+        try await client.waitForRescaling(id, trigger, timeout: .seconds(120))
         try await cluster.waitUntil("RUNNING again") { try await cluster.state(id) == "RUNNING" }
         let vertices = try await cluster.get("/jobs/\(id)")["vertices"] as? [[String: Any]] ?? []
         #expect(vertices.contains { ($0["name"] as? String ?? "").contains("chat-rate") && $0["parallelism"] as? Int == 4 })
@@ -77,7 +77,7 @@ struct RescaleTests {
 
         // A savepoint that leaves the job running: it resumes from it at once, at the same parallelism.
         let kept = try await client.savepoint(id, directory: "\(cluster.directory)/savepoints")
-        #expect(try await client.waitForSavepoint(id, kept).hasPrefix("file:\(cluster.directory)/savepoints/savepoint-"))
+        #expect(try await client.waitForSavepoint(id, kept, timeout: .seconds(120)).hasPrefix("file:\(cluster.directory)/savepoints/savepoint-"))
         try await cluster.waitUntil("RUNNING after the savepoint") { try await cluster.state(id) == "RUNNING" }
 
         // New chat arrives after the rescale; the restored readers continue at the saved offset.
@@ -85,7 +85,7 @@ struct RescaleTests {
         try await cluster.waitUntil("the rest read") { try await recordsRead(client, id) == chat.count - cut }
 
         let stop = try await client.stop(id, directory: "\(cluster.directory)/savepoints", drain: true)
-        let location = try await client.waitForSavepoint(id, stop)
+        let location = try await client.waitForSavepoint(id, stop, timeout: .seconds(120))
         #expect(location.hasPrefix("file:\(cluster.directory)/savepoints/savepoint-"))
         try await cluster.waitUntil("FINISHED") { ["FINISHED", "FAILED"].contains(try await cluster.state(id)) }
         let exceptions = try await cluster.get("/jobs/\(id)/exceptions")
@@ -108,7 +108,7 @@ struct RescaleTests {
         #expect(try await cluster.state(first) == "RUNNING")
 
         let trigger = try await client.stop(first, directory: "\(cluster.directory)/savepoints", drain: false)
-        let location = try await client.waitForSavepoint(first, trigger)
+        let location = try await client.waitForSavepoint(first, trigger, timeout: .seconds(120))
         try await cluster.waitUntil("FINISHED") { try await cluster.state(first) == "FINISHED" }
         // A suspended job fires nothing and commits no file: the output appears only when the resumed job drains.
         #expect(!FileManager.default.fileExists(atPath: "\(out)/windows.csv"))
@@ -118,7 +118,7 @@ struct RescaleTests {
                                                            savepointPath: location))
         try await cluster.waitUntil("the rest read") { try await recordsRead(client, second) == chat.count - cut }
         let drain = try await client.stop(second, directory: "\(cluster.directory)/savepoints", drain: true)
-        _ = try await client.waitForSavepoint(second, drain)
+        _ = try await client.waitForSavepoint(second, drain, timeout: .seconds(120))
         try await cluster.waitUntil("FINISHED") { ["FINISHED", "FAILED"].contains(try await cluster.state(second)) }
         #expect(try await cluster.state(second) == "FINISHED")
         try expectGolden(out)

@@ -17,6 +17,8 @@ public final class TaskManagerRunner: Service, @unchecked Sendable {
     private let statistics = ProcessStatisticsSampler()
     /// Running job attempts by `jobID#attempt`.
     private let executions = Mutex<[String: (execution: JobExecution, attempt: Int, slotOwners: [String])]>([:])
+    /// A cancel or stop that arrived before its attempt was deployed here.
+    private let early = Mutex<[String: ControlMessage]>([:])
     private let connected = Mutex<FramedSocket?>(nil)
     /// Why the RPC connection ended, once it has.
     private let ended = Mutex<String?>(nil)
@@ -139,14 +141,28 @@ public final class TaskManagerRunner: Service, @unchecked Sendable {
         case .deploy(let d):
             // Off the RPC thread: connecting data channels may wait for peers.
             startThread("deploy") { [self] in deploy(d) }
-        case let .cancel(jobID, attempt):
-            executions.withLock { $0[Self.key(jobID, attempt)] }?.execution.cancel()
-        case let .stop(jobID, attempt, mode):
-            executions.withLock { $0[Self.key(jobID, attempt)] }?.execution.stopWithSavepoint(mode)
+        case let .cancel(jobID, attempt), let .stop(jobID, attempt, _):
+            let key = Self.key(jobID, attempt)
+            // Deploying runs on its own thread, so a cancel or stop can overtake the deployment it is about: it is
+            // kept, and applied as soon as the attempt is deployed.
+            let execution = executions.withLock { e -> JobExecution? in
+                if let running = e[key] { return running.execution }
+                early.withLock { $0[key] = message }
+                return nil
+            }
+            if let execution { Self.apply(message, to: execution) }
         case .registered:
             logger.info("TaskManager \(id) registered")
         case .register, .heartbeat, .taskState:
             break
+        }
+    }
+
+    private static func apply(_ message: ControlMessage, to execution: JobExecution) {
+        switch message {
+        case .cancel: execution.cancel()
+        case .stop(_, _, let mode): execution.stopWithSavepoint(mode)
+        default: break
         }
     }
 
@@ -163,7 +179,11 @@ public final class TaskManagerRunner: Service, @unchecked Sendable {
             let placement = SubtaskPlacement(slotOwners: d.slotOwners, localID: id.description, attempt: d.attempt, network: network)
             let execution = try LocalExecutor(configuration: runtime).deploy(graph, jobID: d.jobID, placement: placement,
                                                                              restore: try d.savepointRestore())
-            executions.withLock { $0[Self.key(d.jobID, d.attempt)] = (execution, d.attempt, d.slotOwners) }
+            let overtaken = executions.withLock { e -> ControlMessage? in
+                e[Self.key(d.jobID, d.attempt)] = (execution, d.attempt, d.slotOwners)
+                return early.withLock { $0.removeValue(forKey: Self.key(d.jobID, d.attempt)) }
+            }
+            if let overtaken { Self.apply(overtaken, to: execution) }
             logger.info("Job \(d.jobID) attempt \(d.attempt): \(d.slotOwners.filter { $0 == id.description }.count) slots deployed here")
             reportRunning()   // the subtasks' states at once, not only at the next report
             // And again once they have opened their operators and run (Flink reports each transition).
@@ -185,6 +205,7 @@ public final class TaskManagerRunner: Service, @unchecked Sendable {
                                                      statuses: execution.subtaskStatuses())))
             }
         } catch {
+            early.withLock { _ = $0.removeValue(forKey: Self.key(d.jobID, d.attempt)) }
             logger.error("Job \(d.jobID) attempt \(d.attempt) failed to deploy: \(error)")
             try? send(.taskState(TaskStateReport(jobID: d.jobID, attempt: d.attempt, status: .failed,
                                                  failure: "deployment on TaskManager \(id) failed: \(error)", metrics: [])))

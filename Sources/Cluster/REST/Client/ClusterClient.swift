@@ -43,21 +43,26 @@ public struct ClusterClient: Sendable {
     }
 
     /// Polls a savepoint or stop until it completes; returns the savepoint's location, or throws its failure.
-    public func waitForSavepoint(_ id: JobID, _ trigger: TriggerID, every interval: Duration = .milliseconds(100)) async throws -> String {
-        try await poll(every: interval) { () async throws(RESTClientError) in
+    public func waitForSavepoint(_ id: JobID, _ trigger: TriggerID, every interval: Duration = .milliseconds(100),
+                                 timeout: Duration? = nil) async throws -> String {
+        try await poll(every: interval, timeout: timeout) { () async throws(RESTClientError) in
             try await rest.call(SavepointStatusHeaders.self, JobTriggerPath(jobID: id, triggerID: trigger))
         }
     }
 
     /// Polls a rescale until it completes (the job then runs at its new parallelism, or the failure is thrown).
-    public func waitForRescaling(_ id: JobID, _ trigger: TriggerID, every interval: Duration = .milliseconds(100)) async throws {
-        _ = try await poll(every: interval) { () async throws(RESTClientError) in
+    public func waitForRescaling(_ id: JobID, _ trigger: TriggerID, every interval: Duration = .milliseconds(100),
+                                 timeout: Duration? = nil) async throws {
+        _ = try await poll(every: interval, timeout: timeout) { () async throws(RESTClientError) in
             try await rest.call(RescalingStatusHeaders.self, JobTriggerPath(jobID: id, triggerID: trigger))
         }
     }
 
-    private func poll(every interval: Duration, _ fetch: () async throws(RESTClientError) -> AsynchronousOperationResult) async throws -> String {
+    private func poll(every interval: Duration, timeout: Duration?,
+                      _ fetch: () async throws(RESTClientError) -> AsynchronousOperationResult) async throws -> String {
+        let deadline = timeout.map { ContinuousClock.now + $0 }
         while true {
+            if let deadline, ContinuousClock.now > deadline { throw SavepointFailure(description: "still in progress after \(timeout!)") }
             let answer = try await fetch()
             if answer.isCompleted {
                 if let cause = answer.operation?.failureCause { throw SavepointFailure(description: cause.stackTrace) }
