@@ -134,6 +134,7 @@ struct ModifyCommand: AsyncParsableCommand {
 /// Savepoint directories are sent to the JobManager, which may run elsewhere: a relative path means this shell's.
 func absolutePath(_ path: String) -> String {
     let expanded = (path as NSString).expandingTildeInPath
-    return expanded.hasPrefix("/") || expanded.contains("://") ? expanded
+    // `file:/…` is how `stop` prints a savepoint's location (Flink's form).
+    return expanded.hasPrefix("/") || expanded.hasPrefix("file:") || expanded.contains("://") ? expanded
         : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(expanded)
 }

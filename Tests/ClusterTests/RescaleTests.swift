@@ -68,8 +68,13 @@ struct RescaleTests {
         try await cluster.waitUntil("the first part read") { try await recordsRead(client, id) == cut }
         #expect(try await cluster.taskManagersRunning(id).count == 1)
 
-        let trigger = try await client.rescale(id, parallelism: 4)
-        try await client.waitForRescaling(id, trigger, timeout: .seconds(120))
+        // Through the command line, as a user would: the new parallelism comes from an edited jobs file.
+        let jobsFile = "\(cluster.directory)/jobs.yaml"
+        try "jobs:\n  clip-detector-replay:\n    job: clip-detector-replay\n    parallelism: 4\n".write(toFile: jobsFile, atomically: true, encoding: .utf8)
+        let address = String(cluster.restURL.dropFirst("http://".count))
+        let modify = try await runProgram(try dataflowBinary(), ["modify", "-m", address, "--jobs", jobsFile, id.description])
+        #expect(modify.status == 0, "dataflow modify:\n\(modify.output)")
+        #expect(modify.output.contains("Rescaled job \(id). Its new parallelism is 4."), "dataflow modify:\n\(modify.output)")
         try await cluster.waitUntil("RUNNING again") { try await cluster.state(id) == "RUNNING" }
         let vertices = try await cluster.get("/jobs/\(id)")["vertices"] as? [[String: Any]] ?? []
         #expect(vertices.contains { ($0["name"] as? String ?? "").contains("chat-rate") && $0["parallelism"] as? Int == 4 })
@@ -84,9 +89,11 @@ struct RescaleTests {
         try await publish(chat[cut...], to: topic, directory: cluster.directory)
         try await cluster.waitUntil("the rest read") { try await recordsRead(client, id) == chat.count - cut }
 
-        let stop = try await client.stop(id, directory: "\(cluster.directory)/savepoints", drain: true)
-        let location = try await client.waitForSavepoint(id, stop, timeout: .seconds(120))
-        #expect(location.hasPrefix("file:\(cluster.directory)/savepoints/savepoint-"))
+        let stop = try await runProgram(try dataflowBinary(), ["stop", "-m", address, "-p", "\(cluster.directory)/savepoints", "--drain",
+                                                               id.description])
+        #expect(stop.status == 0, "dataflow stop:\n\(stop.output)")
+        #expect(stop.output.contains("Draining job \"\(id)\" with a CANONICAL savepoint."))
+        #expect(stop.output.contains("Savepoint completed. Path: file:\(cluster.directory)/savepoints/savepoint-"), "\(stop.output)")
         try await cluster.waitUntil("FINISHED") { ["FINISHED", "FAILED"].contains(try await cluster.state(id)) }
         let exceptions = try await cluster.get("/jobs/\(id)/exceptions")
         #expect(try await cluster.state(id) == "FINISHED", "\(exceptions)")
@@ -114,8 +121,12 @@ struct RescaleTests {
         #expect(!FileManager.default.fileExists(atPath: "\(out)/windows.csv"))
 
         try await publish(chat[cut...], to: topic, directory: cluster.directory)
-        let second = try await client.submit(JobSubmission(job: "clip-detector-replay", parallelism: 2, parameters: parameters,
-                                                           savepointPath: location))
+        let address = String(cluster.restURL.dropFirst("http://".count))
+        let run = try await runProgram(try dataflowBinary(), ["run", "clip-detector-replay", "-m", address, "-p", "2", "-d", "-s", location]
+                                       + parameters.sorted { $0.key < $1.key }.flatMap { ["-D", "\($0.key)=\($0.value)"] })
+        #expect(run.status == 0, "dataflow run -s:\n\(run.output)")
+        let second = try #require(run.output.split(separator: "\n").first { $0.hasPrefix("Job has been submitted with JobID ") }
+            .flatMap { JobID(hex: String($0.split(separator: " ").last!)) }, "dataflow run -s:\n\(run.output)")
         try await cluster.waitUntil("the rest read") { try await recordsRead(client, second) == chat.count - cut }
         let drain = try await client.stop(second, directory: "\(cluster.directory)/savepoints", drain: true)
         _ = try await client.waitForSavepoint(second, drain, timeout: .seconds(120))
