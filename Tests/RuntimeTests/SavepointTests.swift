@@ -125,6 +125,32 @@ struct SavepointTests {
         #expect(source.union.count == 1)
     }
 
+    @Test("a source that ended before the stop is in the savepoint at its end, and is not read again after a restore")
+    func finishedSourceKeepsItsPosition() async throws {
+        func job(_ sink: CollectingSink<Ev>, open: [Ev]) throws -> Job {
+            try Job("two-sources") {
+                Source("bounded", CollectionSource((0..<100).map { Ev(key: "b", ts: Int64($0)) }))
+                Union("both") { Source("open", CollectionSource(open, staysOpen: true)) }
+                Sink("out", sink)
+            }
+        }
+        let before = CollectingSink<Ev>()
+        let first = try LocalExecutor().submit(job(before, open: [Ev(key: "o", ts: 1)]), parallelism: 1)
+        let deadline = Date().addingTimeInterval(30)
+        while before.count < 101 && Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(first.stopWithSavepoint(.suspend))
+        #expect(await first.completion().status == .finished)
+        let savepoint = try Savepoint(jobID: first.jobID, graph: first.graph, states: first.subtaskStates())
+
+        let after = CollectingSink<Ev>()
+        let second = try LocalExecutor().submit(job(after, open: [Ev(key: "o", ts: 1), Ev(key: "o", ts: 2)]), parallelism: 1,
+                                                restore: SavepointRestore(savepoint: savepoint))
+        while after.count < 1 && Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        second.cancel()
+        _ = await second.completion()
+        #expect(after.values.map(\.key) == ["o"])   // only the open source's new record; the bounded one stays read
+    }
+
     @Test("a stop request after the job ended is refused")
     func stopAfterEnd() async throws {
         let execution = try LocalExecutor().submit(Self.job(CollectionSource(Self.events(10)), CollectingSink()), parallelism: 1)

@@ -179,7 +179,8 @@ public final class JobExecution: @unchecked Sendable {
     /// The stop requested, if any (read by sources between polls).
     var stopRequest: StopMode? { lock.lock(); defer { lock.unlock() }; return stop }
 
-    /// The local subtasks' states at the savepoint (complete once the job has ended).
+    /// The local subtasks' states at the savepoint (complete once the job has ended after `stopWithSavepoint`;
+    /// before that, or without a stop, only source subtasks that ended on their own have reported).
     public func subtaskStates() -> [SubtaskState] { lock.lock(); defer { lock.unlock() }; return states }
 
     func subtaskFinished(_ runner: SubtaskRunner, states: [SubtaskState]) {

@@ -139,9 +139,18 @@ final class SubtaskRunner: @unchecked Sendable {
     }
 
     /// Each operator's state when the job was asked for a savepoint (taken before `close`, which discards what a
-    /// sink did not commit).
+    /// sink did not commit). A source subtask that ends before any stop (a bounded split read to its end) keeps its
+    /// final positions anyway, so a later savepoint of the still-running job covers it — and a restore does not
+    /// read that split again. Best effort there: a state that cannot be encoded fails only a requested savepoint.
     private func snapshotIfRequested() throws -> [SubtaskState] {
-        guard execution.stopRequest != nil else { return [] }
+        guard execution.stopRequest != nil else {
+            guard operators.first?.source != nil, !execution.isCancelled else { return [] }
+            return (try? snapshotAll()) ?? []
+        }
+        return try snapshotAll()
+    }
+
+    private func snapshotAll() throws -> [SubtaskState] {
         var states: [SubtaskState] = []
         for (nodeID, op) in zip(execution.graph.vertices[vertex].nodes, operators) {
             do {
