@@ -11,6 +11,7 @@ enum DataflowMain {
         let subcommand = CommandLine.arguments.dropFirst().first { !$0.hasPrefix("-") }
         let service = subcommand.map { roles.contains($0) ? $0 : "dataflow" } ?? "dataflow"
         Observability.bootstrapLogging(label: service)
+        ParentWatch.startIfRequested()
         await DataflowCommand.main()
     }
 }

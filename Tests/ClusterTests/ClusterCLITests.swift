@@ -39,6 +39,19 @@ func dataflow(_ arguments: [String]) async throws -> (status: Int32, out: String
 
 @Suite("The dataflow CLI against a JobManager: run, list and cancel as Flink's")
 struct ClusterCLITests {
+    @Test("with DATAFLOW_EXIT_WITH_PARENT=1 a cluster stops once the process that started it is gone")
+    func exitsWithParent() async throws {
+        let binary = try dataflowBinary()
+        // A shell starts the cluster in the background, prints its pid and exits: the cluster is orphaned.
+        let shell = try await runProgram("/bin/sh", ["-c", "DATAFLOW_EXIT_WITH_PARENT=1 '\(binary)' cluster -D rest.port=0 "
+            + "-D metrics.reporter.prom.port=0 >/dev/null 2>&1 & echo $!; sleep 1"])
+        let pid = try #require(Int32(shell.output.trimmingCharacters(in: .whitespacesAndNewlines)), "\(shell.output)")
+        let deadline = Date().addingTimeInterval(15)
+        while kill(pid, 0) == 0 && Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(kill(pid, 0) != 0, "the orphaned cluster (pid \(pid)) is still running")
+        if kill(pid, 0) == 0 { kill(pid, SIGKILL) }
+    }
+
     @Test("list, cancel and run -d talk to a running JobManager through its REST API")
     func listAndCancel() async throws {
         try await TestCluster.with { c in

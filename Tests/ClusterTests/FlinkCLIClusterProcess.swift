@@ -59,6 +59,7 @@ final class ClusterProcess: @unchecked Sendable {
         cluster.arguments = ["cluster", "--jobs", directory + "/jobs.yaml", "-D", "rest.port=\(restPort)",
                              "-D", "metrics.reporter.prom.port=\(promPort)"]
         cluster.currentDirectoryURL = URL(fileURLWithPath: directory)
+        cluster.environment = ProcessInfo.processInfo.environment.merging(["DATAFLOW_EXIT_WITH_PARENT": "1"]) { _, new in new }
         FileManager.default.createFile(atPath: directory + "/cluster.log", contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: directory + "/cluster.log"))
         cluster.standardOutput = log

@@ -20,6 +20,8 @@ final class DataflowProcess: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: try dataflowBinary())
         process.arguments = arguments
         process.currentDirectoryURL = repositoryRoot
+        // If this test process dies, the cluster processes follow instead of lingering.
+        process.environment = ProcessInfo.processInfo.environment.merging(["DATAFLOW_EXIT_WITH_PARENT": "1"]) { _, new in new }
         process.standardOutput = FileHandle(forWritingAtPath: stdoutPath)
         process.standardError = FileHandle(forWritingAtPath: stderrPath)
         try process.run()
