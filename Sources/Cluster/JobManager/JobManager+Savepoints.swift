@@ -154,7 +154,8 @@ extension JobManager {
             let path = try savepoint.write(into: pending.directory)
             location = path
             state.withLock { s in
-                s.operations[pending.trigger]?.status = .completed(location: "file:" + path)
+                // A stop is done now; a rescale or a savepoint that keeps the job running once it runs again.
+                if pending.purpose == .stop { s.operations[pending.trigger]?.status = .completed(location: "file:" + path) }
                 s.jobs[id]?.savepoints.append(CompletedSavepoint(location: "file:" + path, timestamp: now))
                 s.jobs[id]?.restoreFrom = path
             }
@@ -184,7 +185,22 @@ extension JobManager {
         }
         rates.forget(id)
         if let rescale { logger.info("Rescaling job \(id) to parallelism \(rescale.resolved.parallelism ?? 0)") }
-        Task.detached { [weak self] in await self?.restart(id, attempt: execution.attempt + 1) }
+        let next = execution.attempt + 1
+        Task.detached { [weak self] in
+            guard let self else { return }
+            await self.restart(id, attempt: next)
+            self.state.withLock { s in
+                guard let op = s.operations[pending.trigger], op.status == .inProgress else { return }
+                if let record = s.jobs[id], record.attempt == next, record.state == .running, let location {
+                    s.operations[pending.trigger]?.status = .completed(location: "file:" + location)
+                } else if location == nil {
+                    return   // already failed above
+                } else {
+                    s.operations[pending.trigger]?.status = .failed("Job \(id) did not run again after the savepoint "
+                        + "(\(s.jobs[id]?.state.rawValue ?? "unknown")); see /jobs/\(id)/exceptions")
+                }
+            }
+        }
         return true
     }
 }
