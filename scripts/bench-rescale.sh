@@ -35,6 +35,10 @@ until [ "$(read_all)" = 775436 ]; do sleep 1; done
 hyperfine --runs "$runs" --export-json "$work/rescale.json" \
     -n "modify -p 2 (full state)" "$bin modify -m 127.0.0.1:$rest -p 2 $job" \
     -n "savepoint (job keeps running)" "$bin savepoint -m 127.0.0.1:$rest $job"
-ls -l "$work"/savepoints/*/_metadata | tail -1
+python3 - "$work/rescale.json" <<'PY'
+import json, sys
+for x in json.load(open(sys.argv[1]))["results"]:
+    print(f'{x["command"]:<32} median {x["median"] * 1000:.0f} ms  (min {x["min"] * 1000:.0f}, max {x["max"] * 1000:.0f}, {len(x["times"])} runs)')
+PY
 last=$(ls -td "$work"/savepoints/*/ | head -1)
 echo "savepoint: $(stat -c %s "$last/_metadata") bytes compressed, $(zstd -dc "$last/_metadata" | wc -c) bytes of JSON"
