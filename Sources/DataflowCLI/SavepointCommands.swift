@@ -53,19 +53,35 @@ struct StopCommand: AsyncParsableCommand {
 struct SavepointCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "savepoint",
-        abstract: "Take a savepoint of a running job, as `flink savepoint` does; the job carries on from it.")
+        abstract: "Take a savepoint of a running job, as `flink savepoint` does; the job carries on from it. "
+            + "With -d, delete a savepoint instead.")
 
     @Argument(help: "The job's id.")
-    var jobID: String
+    var jobID: String?
 
     @Argument(help: "The directory to write the savepoint into (default: the cluster's state.savepoints.dir).")
     var targetDirectory: String?
 
+    @Option(name: [.customShort("d"), .customLong("dispose")], help: "Delete this savepoint (its directory) instead.")
+    var dispose: String?
+
     @OptionGroup var address: JobManagerAddressOptions
 
+    func validate() throws {
+        if dispose == nil && jobID == nil { throw ValidationError("give a job id, or -d PATH to delete a savepoint") }
+        if dispose != nil && jobID != nil { throw ValidationError("-d deletes a savepoint; it takes no job id") }
+    }
+
     func run() async throws {
-        let id = try parseJobID(jobID)
         let target = try address.target()
+        if let dispose {
+            let path = absolutePath(dispose)
+            print("Disposing savepoint '\(path)'.")
+            do { try await target.client().disposeSavepoint(path) } catch { throw target.explain(error) }
+            print("Savepoint '\(path)' disposed.")
+            return
+        }
+        let id = try parseJobID(jobID ?? "")
         print("Triggering savepoint for job \(id).")
         print("Waiting for response...")
         do {

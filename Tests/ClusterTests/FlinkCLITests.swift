@@ -43,7 +43,7 @@ struct FlinkCLITests {
         #expect(all.output.contains("\(id) : \(ClusterProcess.jobName) (CANCELED)"), "flink list -a:\n\(all.output)")
     }
 
-    @Test("flink stop -p DIR suspends the job into a savepoint we wrote; the job ends FINISHED")
+    @Test("flink stop -p DIR suspends the job into a savepoint we wrote (FINISHED); flink savepoint -d deletes it")
     func stopWithSavepoint() async throws {
         let home = try Self.flinkHome()
         let env = ["FLINK_HOME": home, "FLINK_LOG_DIR": try temporaryDirectory()]
@@ -64,5 +64,12 @@ struct FlinkCLITests {
         #expect(savepoint.jobID == id.description)
         #expect(savepoint.stages["chat-source"]?.subtasks.first?.union.isEmpty == false)
         try await cluster.waitUntil("job \(id) is FINISHED") { try await cluster.jobStatus(id) == "FINISHED" }
+
+        // flink savepoint -d deletes it through POST /savepoint-disposal; a second time there is nothing to delete.
+        let dispose = try await runProgram(home + "/bin/flink", ["savepoint", "-m", cluster.address, "-d", path], environment: env)
+        #expect(dispose.status == 0, "flink savepoint -d failed:\n\(dispose.output)")
+        #expect(!FileManager.default.fileExists(atPath: String(path.dropFirst("file:".count))))
+        let again = try await dataflow(["savepoint", "-m", cluster.address, "-d", path])
+        #expect(again.status != 0 && again.err.contains("no savepoint at"), "\(again.out)\(again.err)")
     }
 }

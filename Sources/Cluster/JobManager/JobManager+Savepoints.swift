@@ -130,6 +130,27 @@ extension JobManager {
         state.withLock { s in s.operations[trigger].flatMap { $0.jobID == job ? $0 : nil } }
     }
 
+    /// Deletes a savepoint's directory (`flink savepoint -d`). Only a directory that holds a savepoint is deleted;
+    /// anything else is the operation's failure. Returns the trigger to poll with `disposal(_:)`.
+    public func disposeSavepoint(_ location: String) -> TriggerID {
+        let trigger = TriggerID.random()
+        var failure: String?
+        do {
+            _ = try Savepoint.read(location)
+            var path = location.hasPrefix("file://") ? String(location.dropFirst(7)) : (location.hasPrefix("file:") ? String(location.dropFirst(5)) : location)
+            if path.hasSuffix("/" + Savepoint.metadataFile) { path = (path as NSString).deletingLastPathComponent }
+            try FileManager.default.removeItem(atPath: path)
+            logger.info("Disposed of savepoint \(path)")
+        } catch {
+            failure = "\(error)"
+        }
+        state.withLock { $0.disposals[trigger] = .some(failure) }
+        return trigger
+    }
+
+    /// A disposal's outcome: nil when the trigger is unknown; `.some(nil)` when done; `.some(reason)` when it failed.
+    public func disposal(_ trigger: TriggerID) -> String?? { state.withLock { $0.disposals[trigger] } }
+
     /// The savepoints a job has completed, oldest first.
     public func savepoints(of job: JobID) -> [CompletedSavepoint] { state.withLock { $0.jobs[job]?.savepoints ?? [] } }
 

@@ -24,6 +24,8 @@ public final class JobManager: Sendable {
         var order: [JobID] = []
         /// Savepoint, stop and rescaling operations, polled by trigger id.
         var operations: [TriggerID: SavepointOperation] = [:]
+        /// Savepoint disposals: nil when done, else why it failed.
+        var disposals: [TriggerID: String?] = [:]
     }
     let state = Mutex(State())
 

@@ -197,3 +197,11 @@ public struct RescalingParameters: RESTParameters {
     public var pathValues: [String: String] { ["jobid": jobID.description] }
     public var queryItems: [(name: String, value: String)] { [("parallelism", "\(parallelism)")] }
 }
+
+/// `:triggerid` of an operation that belongs to no job (savepoint disposal).
+public struct TriggerPath: RESTParameters {
+    public let triggerID: TriggerID
+    public init(triggerID: TriggerID) { self.triggerID = triggerID }
+    public init(_ r: RESTRequestValues) throws(RESTError) { triggerID = try r.id("triggerid", as: TriggerID.self) }
+    public var pathValues: [String: String] { ["triggerid": triggerID.description] }
+}

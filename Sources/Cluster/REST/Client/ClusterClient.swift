@@ -58,6 +58,15 @@ public struct ClusterClient: Sendable {
         }
     }
 
+    /// Deletes a savepoint (`flink savepoint -d`), waiting for the outcome.
+    public func disposeSavepoint(_ path: String, timeout: Duration? = nil) async throws {
+        let trigger = try await rest.call(SavepointDisposalTriggerHeaders.self, NoParameters(),
+                                          body: SavepointDisposalRequest(savepointPath: path)).requestID
+        _ = try await poll(every: .milliseconds(100), timeout: timeout) { () async throws(RESTClientError) in
+            try await rest.call(SavepointDisposalStatusHeaders.self, TriggerPath(triggerID: trigger))
+        }
+    }
+
     private func poll(every interval: Duration, timeout: Duration?,
                       _ fetch: () async throws(RESTClientError) -> AsynchronousOperationResult) async throws -> String {
         let deadline = timeout.map { ContinuousClock.now + $0 }

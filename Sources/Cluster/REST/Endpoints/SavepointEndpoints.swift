@@ -52,3 +52,23 @@ public enum RescalingStatusHeaders: RESTEndpoint {
     public static let method = RESTMethod.get
     public static let operationID = "getRescalingStatus"
 }
+
+/// `POST /savepoint-disposal` — deletes a savepoint (`flink savepoint -d PATH`); only a directory holding one.
+public enum SavepointDisposalTriggerHeaders: RESTEndpoint {
+    public typealias Parameters = NoParameters
+    public typealias RequestBody = SavepointDisposalRequest
+    public typealias ResponseBody = TriggerResponse
+    public static let path = "/savepoint-disposal"
+    public static let method = RESTMethod.post
+    public static let operationID = "triggerSavepointDisposal"
+}
+
+/// `GET /savepoint-disposal/:triggerid`
+public enum SavepointDisposalStatusHeaders: RESTEndpoint {
+    public typealias Parameters = TriggerPath
+    public typealias RequestBody = EmptyBody
+    public typealias ResponseBody = AsynchronousOperationResult
+    public static let path = "/savepoint-disposal/:triggerid"
+    public static let method = RESTMethod.get
+    public static let operationID = "getSavepointDisposalStatus"
+}

@@ -33,6 +33,13 @@ public struct SavepointTriggerRequestBody: Codable, Sendable, Equatable, RESTMes
     }
 }
 
+/// `SavepointDisposalRequest` — what `flink savepoint -d PATH` sends.
+public struct SavepointDisposalRequest: Codable, Sendable, Equatable, RESTMessageBody {
+    public var savepointPath: String
+    public init(savepointPath: String) { self.savepointPath = savepointPath }
+    enum CodingKeys: String, CodingKey { case savepointPath = "savepoint-path" }
+}
+
 /// `AsynchronousOperationResult`: `IN_PROGRESS`, then `COMPLETED` with the savepoint's location or the failure.
 public struct AsynchronousOperationResult: Codable, Sendable, Equatable, RESTMessageBody {
     public struct Status: Codable, Sendable, Equatable {
@@ -69,4 +76,12 @@ public struct AsynchronousOperationResult: Codable, Sendable, Equatable, RESTMes
     }
 
     public var isCompleted: Bool { status.id == "COMPLETED" }
+
+    /// A disposal: done, or its failure.
+    public init(disposalFailure: String?) {
+        status = Status(id: "COMPLETED")
+        operation = Operation(failureCause: disposalFailure.map {
+            FailureCause(exceptionClass: "org.apache.flink.runtime.rest.handler.RestHandlerException", stackTrace: $0)
+        })
+    }
 }

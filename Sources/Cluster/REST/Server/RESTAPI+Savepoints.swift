@@ -21,6 +21,13 @@ extension RESTAPI {
                 try jm.triggerSavepoint(p.jobID, purpose: .rescale(p.parallelism), targetDirectory: nil)
             })
         }
+        routes.add(SavepointDisposalTriggerHeaders.self) { _, body in
+            TriggerResponse(requestID: jm.disposeSavepoint(body.savepointPath))
+        }
+        routes.add(SavepointDisposalStatusHeaders.self) { p, _ in
+            guard let outcome = jm.disposal(p.triggerID) else { throw RESTError.notFound("There is no savepoint disposal \(p.triggerID)") }
+            return AsynchronousOperationResult(disposalFailure: outcome)
+        }
         routes.add(SavepointStatusHeaders.self) { p, _ in try Self.status(jm, p) }
         routes.add(RescalingStatusHeaders.self) { p, _ in try Self.status(jm, p) }
     }
