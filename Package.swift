@@ -85,7 +85,7 @@ let package = Package(
         ], exclude: ["README.md"]),
         // The clips API and the viewers' web page.
         .target(name: "ClipsAPI", dependencies: [
-            "PostgresConnector", "Observability",
+            "Dataflow", "PostgresConnector", "Observability",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),

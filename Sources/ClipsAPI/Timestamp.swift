@@ -1,3 +1,5 @@
+import Dataflow
+
 /// Instants as the API speaks them: ISO 8601 in, ISO 8601 out (UTC, millisecond precision), without Foundation's
 /// formatters, which are slow and too lenient for validation.
 public enum Timestamp {
@@ -49,14 +51,14 @@ public enum Timestamp {
             }
             guard p.isEmpty else { return nil }
         }
-        let seconds = days(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - offset
+        let seconds = CivilCalendar.days(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - offset
         return seconds * 1_000_000 + micros
     }
 
     /// `2024-05-01T12:34:56.789Z`.
     public static func iso8601(micros: Int64) -> String {
-        let (days, microsOfDay) = floorDivision(micros, 86_400_000_000)
-        let (year, month, day) = civil(days: days)
+        let (days, microsOfDay) = CivilCalendar.floorDivision(micros, 86_400_000_000)
+        let (year, month, day) = CivilCalendar.date(days: days)
         let seconds = microsOfDay / 1_000_000, millis = microsOfDay / 1000 % 1000
         var s = ""
         s.reserveCapacity(24)
@@ -80,32 +82,5 @@ public enum Timestamp {
         case 4, 6, 9, 11: 30
         default: 31
         }
-    }
-
-    private static func floorDivision(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
-        let q = a / b, r = a % b
-        return r < 0 ? (q - 1, r + b) : (q, r)
-    }
-
-    /// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
-    private static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    private static func civil(days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (month <= 2 ? yoe + era * 400 + 1 : yoe + era * 400, month, day)
     }
 }

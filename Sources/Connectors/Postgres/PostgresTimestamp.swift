@@ -1,10 +1,11 @@
+import Dataflow
 /// `timestamptz` text in the ISO form the session is pinned to (DateStyle ISO, TimeZone UTC), to and from epoch
 /// milliseconds — without Foundation's formatters, which are slow and not meant for every row.
 enum PostgresTimestamp {
     /// `2024-05-01 12:34:56.789+00`; years before 1 AD get PostgreSQL's ` BC` suffix.
     static func format(epochMillis: Int64) -> String {
-        let (days, msOfDay) = floorDivision(epochMillis, 86_400_000)
-        let (year, month, day) = civil(fromDays: days)
+        let (days, msOfDay) = CivilCalendar.floorDivision(epochMillis, 86_400_000)
+        let (year, month, day) = CivilCalendar.date(days: days)
         let seconds = msOfDay / 1000, millis = msOfDay % 1000
         var s = ""
         s.reserveCapacity(30)
@@ -54,7 +55,7 @@ enum PostgresTimestamp {
         }
         guard p.isEmpty else { return nil }
         if bc { year = 1 - year }
-        let days = self.days(fromCivil: year, month, day)
+        let days = CivilCalendar.days(year: year, month: month, day: day)
         let localSeconds = days * 86_400 + hour * 3600 + minute * 60 + second
         return (localSeconds - offsetSeconds) * 1000 + micros / 1000
     }
@@ -62,32 +63,5 @@ enum PostgresTimestamp {
     private static func pad(_ v: Int64, _ width: Int) -> String {
         let s = String(v)
         return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
-    }
-
-    private static func floorDivision(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
-        let q = a / b, r = a % b
-        return r < 0 ? (q - 1, r + b) : (q, r)
-    }
-
-    // Howard Hinnant's civil calendar algorithms (proleptic Gregorian, year 0 = 1 BC).
-    private static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
-    }
-
-    private static func days(fromCivil y0: Int64, _ m: Int64, _ d: Int64) -> Int64 {
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
     }
 }
