@@ -123,8 +123,8 @@ Highlights is running on local defaults.
   monitor metrics     http://127.0.0.1:$MON_PROM/metrics    health http://127.0.0.1:$HEALTH/health
   Twitch fake         http://127.0.0.1:$FAKE_HTTP/_fake/state   (scenario $SCENARIO: channels $channels)
   logs                $OUT/
-  rescale the job     $BIN/dataflow modify $JOB_ID -p 3 -m 127.0.0.1:$REST   (1 to 4: the cluster has 4 slots;
-                      a savepoint, the state moved by key group, the job resumed — no clip lost or made twice)
+  rescale the job     $BIN/dataflow modify $JOB_ID -p 3 -m 127.0.0.1:$REST
+                      (1 to 4 on the cluster's 4 slots: a savepoint, state moved by key group, no clip lost or made twice)
 The first burst of chat comes about 35 s in; its clip shows up a few seconds later. Ctrl-C stops everything.
 
 EOF
