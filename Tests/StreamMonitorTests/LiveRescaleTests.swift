@@ -186,9 +186,11 @@ final class RescaleCluster: Sendable {
     let running: Task<Void, Error>
     let http: HTTPClient
     let client: ClusterClient
+    /// `state.savepoints.dir`: where the rescales' savepoints go; removed on stop.
+    let savepoints: String
 
-    private init(cluster: LocalCluster, group: ServiceGroup, running: Task<Void, Error>, restURL: String) throws {
-        self.cluster = cluster; self.group = group; self.running = running
+    private init(cluster: LocalCluster, group: ServiceGroup, running: Task<Void, Error>, restURL: String, savepoints: String) throws {
+        self.cluster = cluster; self.group = group; self.running = running; self.savepoints = savepoints
         http = try HTTPClient()
         client = ClusterClient(rest: RESTClient(baseURL: restURL, http: http))
     }
@@ -221,7 +223,7 @@ final class RescaleCluster: Sendable {
         let group = cluster.serviceGroup(handlingSignals: false, logger: logger)
         let running = Task { try await group.run() }
         let rest = try await cluster.rest.address.url()
-        return try RescaleCluster(cluster: cluster, group: group, running: running, restURL: rest)
+        return try RescaleCluster(cluster: cluster, group: group, running: running, restURL: rest, savepoints: savepoints)
     }
 
     private let stopped = Mutex(false)
@@ -232,6 +234,7 @@ final class RescaleCluster: Sendable {
         await group.triggerGracefulShutdown()
         try await running.value
         http.shutdown()
+        try? FileManager.default.removeItem(atPath: savepoints)
     }
 
     func state(_ id: JobID) -> JobState? { cluster.jobManager.job(id)?.state }
