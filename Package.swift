@@ -115,7 +115,7 @@ let package = Package(
         .testTarget(name: "TwitchTests", dependencies: ["Twitch", "TwitchFake", "HTTPConnector"]),
         .testTarget(name: "StreamMonitorTests", dependencies: [
             "StreamMonitor", "Twitch", "TwitchFake", "KafkaConnector", "PostgresConnector", "RedisConnector",
-            "Dataflow", "Runtime", "Jobs", "HTTPConnector", .product(name: "Logging", package: "swift-log"),
+            "Dataflow", "Runtime", "Jobs", "HTTPConnector", "Cluster", .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus")]),
         .testTarget(name: "ClipsAPITests", dependencies: ["ClipsAPI", "PostgresConnector", "HTTPConnector"], exclude: ["Browser"]),

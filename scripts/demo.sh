@@ -103,7 +103,9 @@ wait_for api "http://127.0.0.1:$API/health"
 "$BIN/dataflow" run clip-detector -m "127.0.0.1:$REST" -d -D topic="$TOPIC" -D group-id="$GROUP" \
     -D postgres-url="$POSTGRES_URL" -D brokers="$KAFKA_BOOTSTRAP_SERVERS" >"$OUT/submit.log" 2>&1 \
     || { cat "$OUT/submit.log" >&2; exit 1; }
-JOB_ID=$(grep -oE '[0-9a-f]{32}' "$OUT/submit.log" | head -1)
+JOB_ID=$(sed -nE 's/^Job has been submitted with JobID ([0-9a-f]{32})$/\1/p' "$OUT/submit.log" | head -1)
+# The id is what `dataflow modify`, `stop` and `cancel` take: without it the printed commands would not work.
+[ -n "$JOB_ID" ] || { echo "no job id in the submission's output:" >&2; cat "$OUT/submit.log" >&2; exit 1; }
 
 channels=$(awk '/login:/ {print $2}' "$SCENARIO" | paste -sd, -)
 "$BIN/highlights" monitor --channels "$channels" --chat-topic "$TOPIC" --poll-interval 10 --live-ttl 25 \
@@ -121,6 +123,8 @@ Highlights is running on local defaults.
   monitor metrics     http://127.0.0.1:$MON_PROM/metrics    health http://127.0.0.1:$HEALTH/health
   Twitch fake         http://127.0.0.1:$FAKE_HTTP/_fake/state   (scenario $SCENARIO: channels $channels)
   logs                $OUT/
+  rescale the job     $BIN/dataflow modify $JOB_ID -p 3 -m 127.0.0.1:$REST
+                      (1 to 4 on the cluster's 4 slots: a savepoint, state moved by key group, no clip lost or made twice)
 The first burst of chat comes about 35 s in; its clip shows up a few seconds later. Ctrl-C stops everything.
 
 EOF

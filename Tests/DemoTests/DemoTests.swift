@@ -36,6 +36,8 @@ struct DemoTests {
         #expect(clips.contains { $0.contains("speedrunsam") }, "speedrunsam's burst at 55 s makes a clip")
         #expect(!clips.contains { $0.contains("cozycassie") }, "the quiet channel gets no clip")
         #expect(text.contains("stopped; logs in"), "Ctrl-C/exit path stops every process")
+        // How to rescale the running detector, with its job id filled in.
+        #expect(text.range(of: #"dataflow modify [0-9a-f]{32} -p 3 -m 127\.0\.0\.1:[0-9]+"#, options: .regularExpression) != nil)
     }
 }
 

@@ -275,10 +275,11 @@ final class E2EEnvironment: Sendable {
         return c
     }
 
-    func startMonitor() async throws -> RunningMonitor {
+    func startMonitor(adjust: (inout MonitorConfiguration) -> Void = { _ in }) async throws -> RunningMonitor {
         let fake = FakeTwitchConfiguration()
         let helix = try HelixClient(endpoints: endpoints, credentials: TwitchCredentials(clientID: fake.clientID, clientSecret: fake.clientSecret))
-        let configuration = monitorConfiguration()
+        var configuration = monitorConfiguration()
+        adjust(&configuration)
         let service = try StreamMonitorService(configuration: configuration, directory: HelixStreamDirectory(client: helix),
                                                metrics: metrics, logger: logger)
         let irc = IRCChatClient(configuration: IRCChatConfiguration(host: "127.0.0.1", port: ircPort, useTLS: false),
