@@ -133,14 +133,22 @@ public final class IRCChatClient: Service, Sendable {
         }
     }
 
-    /// Closes every connection; `run()` returns.
+    /// Ends every connection with QUIT and reads until the server closes it (at most `quitGrace`), so the lines
+    /// already on their way are still delivered; `run()` returns then. Closing at once would drop what sits unread
+    /// in the socket.
     public func shutdown() {
         let channels = state.withLock { state in
             state.stopped = true
             return Array(state.open.values)
         }
-        for channel in channels { channel.close(promise: nil) }
+        for channel in channels {
+            channel.writeAndFlush(ByteBuffer(string: "QUIT\r\n"), promise: nil)
+            channel.eventLoop.scheduleTask(in: Self.quitGrace) { channel.close(promise: nil) }
+        }
     }
+
+    /// How long a connection may take to close after QUIT before it is closed from this side.
+    static let quitGrace = TimeAmount.seconds(1)
 
     private var isStopped: Bool { state.withLock { $0.stopped } }
 

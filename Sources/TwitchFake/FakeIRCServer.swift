@@ -34,6 +34,8 @@ public final class FakeIRCServer: Service, Sendable {
         public var chatLinesSent = 0
         /// Lines not written because the client did not read fast enough (Twitch drops slow readers too).
         public var chatLinesDroppedForSlowReaders = 0
+        /// Lines queued for a connection that closed before they were written.
+        public var chatLinesLostToClosedConnections = 0
         public var pingsSent = 0
         public var connectionsDroppedForMissingPong = 0
         public var joinsOverLimit = 0
@@ -214,7 +216,10 @@ public final class FakeIRCServer: Service, Sendable {
                 for subscriber in subscribers where subscriber.buffer.readableBytes > 0 {
                     let lines = produced
                     if subscriber.connection.channel.isWritable {
-                        subscriber.connection.write(subscriber.buffer)
+                        // Counted once written: lines still queued when a connection closes never reached anyone.
+                        subscriber.connection.write(subscriber.buffer) { [self] written in
+                            counters.withLock { if written { $0.chatLinesSent += lines } else { $0.chatLinesLostToClosedConnections += lines } }
+                        }
                         sent += lines
                     } else {
                         dropped += lines
@@ -223,10 +228,7 @@ public final class FakeIRCServer: Service, Sendable {
             }
             if !quiet { keepAlive(connections) }
             if sent > 0 || dropped > 0 {
-                counters.withLock {
-                    $0.chatLinesSent += sent
-                    $0.chatLinesDroppedForSlowReaders += dropped
-                }
+                counters.withLock { $0.chatLinesDroppedForSlowReaders += dropped }
                 droppedSinceLog += dropped
                 // At most one warning a second: a stalled reader at 100k lines/s must not flood the log.
                 if droppedSinceLog > 0, ContinuousClock.now - lastDropLog >= .seconds(1) {

@@ -26,9 +26,18 @@ final class IRCFakeConnection: Sendable {
         state = Mutex(State(lastPing: .now))
     }
 
-    /// Writes complete lines (each already ending in CR LF).
-    func write(_ buffer: ByteBuffer) {
-        channel.writeAndFlush(buffer, promise: nil)
+    /// Writes complete lines (each already ending in CR LF); `written` learns whether they reached the socket
+    /// (false: the connection closed first and they were let go).
+    func write(_ buffer: ByteBuffer, written: (@Sendable (Bool) -> Void)? = nil) {
+        guard let written else {
+            channel.writeAndFlush(buffer, promise: nil)
+            return
+        }
+        let promise = channel.eventLoop.makePromise(of: Void.self)
+        promise.futureResult.whenComplete { result in
+            if case .success = result { written(true) } else { written(false) }
+        }
+        channel.writeAndFlush(buffer, promise: promise)
     }
 
     func write(lines: [String]) {

@@ -61,7 +61,11 @@ final class IRCFakeConnectionHandler: ChannelInboundHandler {
             connection.state.withLock { $0.awaitingPongSince = nil }
         case "JOIN": handleJoin(message, context: context)
         case "PART": handlePart(message)
-        case "QUIT": context.close(promise: nil)
+        case "QUIT":
+            // As a server does: no more chat for this client, what is queued goes out, then the connection closes.
+            connection.state.withLock { $0.joined = [] }
+            let channel = context.channel
+            channel.writeAndFlush(channel.allocator.buffer(capacity: 0)).whenComplete { _ in channel.close(promise: nil) }
         default:
             let nick = connection.state.withLock { $0.registered ? $0.nick : nil }
             // Read-only fake: PRIVMSG from clients is accepted and dropped; other commands are unknown.

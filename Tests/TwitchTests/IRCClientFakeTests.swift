@@ -33,6 +33,19 @@ struct IRCClientFakeTests {
         await bed.stop()
     }
 
+    /// Shutdown sends QUIT and reads until the server closes: every line the fake wrote before is delivered, none is
+    /// left unread in the socket (the monitor's end-to-end count of chat sent vs. published depends on it).
+    @Test func shutdownDeliversEveryLineSent() async throws {
+        let bed = try await IRCTestBed.start(IRCTestBed.scenario(channels: 2, rate: 50_000))
+        let (client, recorder, task) = bed.startClient(bed.clientConfiguration(), joining: ["chan0", "chan1"])
+        #expect(await eventually { recorder.count >= 500 }, "got \(recorder.count) messages")
+        client.shutdown()
+        _ = await task.value
+        #expect(recorder.count == bed.server.statistics.chatLinesSent,
+                "received \(recorder.count), the fake sent \(bed.server.statistics.chatLinesSent)")
+        await bed.stop()
+    }
+
     /// Two runs with the same seed deliver the same messages (ids, users, texts), exactly what the generator says.
     @Test func sameSeedSameMessagesOverTheWire() async throws {
         let scenario = IRCTestBed.scenario(seed: 77, rate: 30, bursts: [.init(at: 3, duration: 1, rate: 100, text: "Kappa")])
