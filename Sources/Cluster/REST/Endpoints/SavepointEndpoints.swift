@@ -52,3 +52,13 @@ public enum RescalingStatusHeaders: RESTEndpoint {
     public static let method = RESTMethod.get
     public static let operationID = "getRescalingStatus"
 }
+
+/// `GET /jobs/:jobid/checkpoints` — the job's savepoints (counts, latest, history) and the one it restored.
+public enum CheckpointingStatisticsHeaders: RESTEndpoint {
+    public typealias Parameters = JobPath
+    public typealias RequestBody = EmptyBody
+    public typealias ResponseBody = CheckpointingStatistics
+    public static let path = "/jobs/:jobid/checkpoints"
+    public static let method = RESTMethod.get
+    public static let operationID = "getCheckpointingStatistics"
+}
