@@ -3,7 +3,8 @@
 
     python Tests/DashboardFixtures/savepoint_check.py --url http://127.0.0.1:8081/ --job NAME --dir /tmp/sp [--shots DIR]
 
-On the job's page: a rescale beyond the cluster's slots shows the server's refusal; Rescale to 3 → the operation
+On the job's page: a rescale beyond the cluster's slots shows the server's refusal; Savepoint → a path, the job
+keeps running and the savepoint is listed; Rescale to 3 → the operation
 completes with a savepoint path, the graph shows ×3 and the job RUNNING, the Savepoints section lists the savepoint
 and the restored one; Stop with savepoint into --dir (confirm accepted) → the page shows the path and the job
 FINISHED. Prints "SAVEPOINT_PATH <path>" for the caller to inspect, and ends with "N passed, N failed".
@@ -25,11 +26,12 @@ def text(d, css):
     return found[0].text.strip() if found else ""
 
 
-def operation_outcome(d, timeout):
-    """Waits until the operation line leaves 'progress'; returns (state, text)."""
-    state = wait(d, lambda drv: (lambda s: s if s in ("done", "failed") else None)(
-        drv.find_element(By.ID, "op-status").get_attribute("data-state")), timeout)
-    return state, text(d, "#op-status")
+def operation_outcome(d, timeout, before):
+    """Waits until the operation line shows an outcome other than `before` (the line before the click)."""
+    def outcome(drv):
+        state = drv.find_element(By.ID, "op-status").get_attribute("data-state")
+        return state if state in ("done", "failed") and text(drv, "#op-status") != before else None
+    return wait(d, outcome, timeout), text(d, "#op-status")
 
 
 def set_input(d, element_id, value):
@@ -64,17 +66,34 @@ def main():
 
         # A rescale the cluster has no slots for: the server's refusal is shown, the job keeps running.
         set_input(d, "rescale-parallelism", "64")
+        before = text(d, "#op-status")
         d.find_element(By.ID, "rescale-job").click()
-        state, line = operation_outcome(d, 20)
+        state, line = operation_outcome(d, 20, before)
         check("rescale to 64: refusal shown", state == "failed" and "slots" in line, line)
         check("rescale to 64: job still RUNNING", rest(base, f"jobs/{jid}/status")["status"] == "RUNNING")
 
+        # A savepoint that keeps the job running, into the cluster's default directory (the field left empty).
+        before = text(d, "#op-status")
+        d.find_element(By.ID, "savepoint-job").click()
+        state, line = operation_outcome(d, 120, before)
+        kept_path = text(d, "#op-path")
+        check("savepoint: completed with a path", state == "done" and kept_path.startswith("file:"), line)
+        running = wait(d, lambda drv: text(drv, ".job-title .badge") == "RUNNING"
+                       and rest(base, f"jobs/{jid}/status")["status"] == "RUNNING", 30)
+        check("savepoint: the job keeps RUNNING", running, text(d, ".job-title .badge"))
+        listed = wait(d, lambda drv: kept_path in text(drv, "#savepoints .savepoints"), 15)
+        check("savepoints: the savepoint listed", listed, text(d, "#savepoints")[:200])
+        prefilled = wait(d, lambda drv: drv.find_element(By.ID, "sp-dir").get_attribute("value") != "", 10)
+        check("controls: directory prefilled from the last savepoint", prefilled and kept_path[len("file:"):].startswith(
+            d.find_element(By.ID, "sp-dir").get_attribute("value") + "/savepoint-"), d.find_element(By.ID, "sp-dir").get_attribute("value"))
+
         # Rescale to 3.
         set_input(d, "rescale-parallelism", "3")
+        before = text(d, "#op-status")
         d.find_element(By.ID, "rescale-job").click()
         seen = wait(d, lambda drv: drv.find_element(By.ID, "op-status").get_attribute("data-state") in ("progress", "done"), 5)
         check("rescale: operation shown", seen)
-        state, line = operation_outcome(d, 120)
+        state, line = operation_outcome(d, 120, before)
         rescale_path = text(d, "#op-path")
         check("rescale: completed with a savepoint path", state == "done" and rescale_path.startswith("file:"), line)
         pars = wait(d, lambda drv: (lambda t: t if "×3" in t else None)(
@@ -86,20 +105,18 @@ def main():
         check("savepoints: the rescale's savepoint listed", listed, text(d, "#savepoints")[:200])
         restored = wait(d, lambda drv: rescale_path in text(drv, "#sp-restored"), 15)
         check("savepoints: restored from it", restored, text(d, "#sp-restored"))
-        prefilled = wait(d, lambda drv: drv.find_element(By.ID, "sp-dir").get_attribute("value") != "", 10)
-        check("controls: directory prefilled from the last savepoint", prefilled and rescale_path[len("file:"):].startswith(
-            d.find_element(By.ID, "sp-dir").get_attribute("value")), d.find_element(By.ID, "sp-dir").get_attribute("value"))
         time.sleep(0.5)
         shot(d, shots / "job-rescaled-dark.png")
 
         # Stop with a savepoint into --dir.
         set_input(d, "sp-dir", a.dir)
+        before = text(d, "#op-status")
         d.find_element(By.ID, "stop-job").click()
         alert = wait(d, lambda drv: drv.switch_to.alert, 5)
         check("stop: asks for confirmation", alert)
         if alert:
             alert.accept()
-        state, line = operation_outcome(d, 120)
+        state, line = operation_outcome(d, 120, before)
         path = text(d, "#op-path")
         check("stop: completed with a path in the directory", state == "done" and path.startswith(f"file:{a.dir.rstrip('/')}/"), line)
         print(f"SAVEPOINT_PATH {path}", flush=True)
