@@ -1,5 +1,6 @@
 import Dataflow
 import Foundation
+import Runtime
 import Testing
 
 /// The dashboard in headless Chromium against `dataflow cluster` (Tests/DashboardFixtures/dashboard_check.py with
@@ -28,5 +29,33 @@ struct DashboardBrowserTests {
         #expect(check.output.contains(" 0 failed"), "\(check.output)")
         #expect(check.output.contains("PASS  cancel: job shows CANCELED"), "\(check.output)")
         #expect(try await cluster.jobStatus(id) == "CANCELED")
+    }
+
+    @Test("rescales the running job to 3 and stops it with a savepoint from the job page")
+    func savepointsAndRescaling() async throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.python) else {
+            throw TestFailure("no \(Self.python): run scripts/install-browser.sh (scripts/test.sh does)")
+        }
+        let cluster = try await ClusterProcess.start()
+        defer { cluster.stop() }
+        let id = try await cluster.submitJob()
+        try await cluster.waitUntil("job \(id) is RUNNING") { try await cluster.jobStatus(id) == "RUNNING" }
+        let directory = try temporaryDirectory() + "/stopped"
+        let shots = repositoryRoot.appendingPathComponent("out/test-artifacts/dashboard").path
+        let check = try await runProgram(Self.python, [
+            repositoryRoot.appendingPathComponent("Tests/DashboardFixtures/savepoint_check.py").path,
+            "--url", cluster.restURL + "/", "--job", ClusterProcess.jobName, "--dir", directory, "--shots", shots,
+        ], timeout: 300)
+        #expect(check.status == 0, "savepoint_check.py failed:\n\(check.output)\ncluster log:\n\(cluster.log.suffix(3000))")
+        #expect(check.output.contains(" 0 failed"), "\(check.output)")
+        #expect(check.output.contains("PASS  rescale: the graph shows parallelism 3"), "\(check.output)")
+        #expect(check.output.contains("PASS  stop: the job shows FINISHED"), "\(check.output)")
+        #expect(try await cluster.jobStatus(id) == "FINISHED")
+        // The path the page showed is a savepoint on disk, of this job.
+        let shown = try #require(check.output.split(separator: "\n").first { $0.hasPrefix("SAVEPOINT_PATH file:") }, "\(check.output)")
+        let path = String(shown.dropFirst("SAVEPOINT_PATH file:".count))
+        #expect(path.hasPrefix(directory + "/savepoint-"), "\(path)")
+        #expect(FileManager.default.fileExists(atPath: path + "/_metadata"), "no \(path)/_metadata")
+        #expect(try Savepoint.read(path).jobID == id.description)
     }
 }

@@ -33,22 +33,41 @@ final class ClusterProcess: @unchecked Sendable {
                   output: \(directory)/out
             """
         try jobs.write(toFile: directory + "/jobs.yaml", atomically: true, encoding: .utf8)
-        // Chat for as long as someone reads the pipe: 1000 messages of event time every 0.2 s.
+        // Chat for as long as the cluster runs: 1000 messages of event time every 0.2 s. A savepoint that keeps the
+        // job running (a rescale too) closes the pipe and the next attempt reopens it, so a broken pipe means: open
+        // it again once there is a reader — and end after two minutes without one (the test's SIGTERM may be masked).
         let writer = Foundation.Process()
         writer.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         writer.arguments = ["python3", "-c", """
-            import json, sys, time
+            import errno, json, os, sys, time
             ts = 1_700_000_000_000
+
+            def open_when_read(path, patience=120):
+                deadline = time.monotonic() + patience
+                while True:
+                    try:
+                        fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+                        os.set_blocking(fd, True)
+                        return os.fdopen(fd, "w")
+                    except OSError as e:
+                        if e.errno != errno.ENXIO or time.monotonic() > deadline:
+                            sys.exit(0)
+                        time.sleep(0.05)
+
             try:
-                with open(sys.argv[1], "w") as pipe:
-                    while True:
-                        for i in range(1000):
-                            ts += 7
-                            pipe.write(json.dumps({"broadcaster_id": str(100 + i % 5), "broadcaster_login": "c%d" % (i % 5),
-                                "user_id": str(i), "user_login": "u%d" % i, "text": "hello", "ts": ts, "message_id": "m%d" % ts}) + "\\n")
-                        pipe.flush()
-                        time.sleep(0.2)
-            except (BrokenPipeError, KeyboardInterrupt):
+                while True:
+                    try:
+                        with open_when_read(sys.argv[1]) as pipe:
+                            while True:
+                                for i in range(1000):
+                                    ts += 7
+                                    pipe.write(json.dumps({"broadcaster_id": str(100 + i % 5), "broadcaster_login": "c%d" % (i % 5),
+                                        "user_id": str(i), "user_login": "u%d" % i, "text": "hello", "ts": ts, "message_id": "m%d" % ts}) + "\\n")
+                                pipe.flush()
+                                time.sleep(0.2)
+                    except BrokenPipeError:
+                        time.sleep(0.05)
+            except KeyboardInterrupt:
                 pass
             """, fifo]
         try writer.run()
@@ -119,7 +138,8 @@ final class ClusterProcess: @unchecked Sendable {
     /// SIGTERM to the cluster (it cancels its jobs and exits), then the writer; waits for both off the test pool.
     func stop() {
         if cluster.isRunning { cluster.terminate() }
-        if writer.isRunning { writer.terminate() }
+        // SIGKILL: the writer inherits the test process's signal mask, where SIGTERM can be blocked.
+        if writer.isRunning { kill(writer.processIdentifier, SIGKILL) }
         let processes = UncheckedSendable((cluster, writer))
         Thread { processes.value.0.waitUntilExit(); processes.value.1.waitUntilExit() }.start()
         http.shutdown()

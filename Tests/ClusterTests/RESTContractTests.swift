@@ -1,6 +1,7 @@
 import Cluster
 import Dataflow
 import Foundation
+import HTTPConnector
 import Testing
 
 /// Our answers against the responses Apache Flink 2.3 gave for the same endpoints (FlinkSamples): the same keys at
@@ -138,6 +139,91 @@ struct RESTContractTests {
             _ = try await c.client.call(JobCancellationHeaders.self, JobTermination(jobID: id))
             _ = try await c.waitForState(id, [.canceled])
             try await expectShape(c, "/jobs/\(id)", like: FlinkSamples.jobDetailsAfterCancel, optional: ["$.plan.nodes[].inputs"])
+        }
+    }
+
+    /// Triggers a savepoint operation with `POST path` and polls `statusPath/<trigger>` until it is COMPLETED.
+    private func completeOperation(_ c: TestCluster, _ path: String, body: String, method: HTTPMethod = .post,
+                                   statusPath: String) async throws -> JSONValue {
+        let triggered = try await c.raw(path, method: method, body: body)
+        #expect([200, 202].contains(triggered.status), "\(path): \(triggered.text)")
+        let trigger = try #require(try JSONValue.parse(triggered.text)["request-id"]?.string, "\(path): \(triggered.text)")
+        var answer = JSONValue.null
+        try await c.waitUntil("\(path) completes") {
+            answer = try JSONValue.parse(try await c.raw("\(statusPath)/\(trigger)").text)
+            return answer["status"]?["id"]?.string == "COMPLETED"
+        }
+        return answer
+    }
+
+    /// One history entry against Flink's entry of its class.
+    private func expectEntry(_ entry: JSONValue?, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let entry = try #require(entry, sourceLocation: sourceLocation)
+        let model = entry["className"]?.string == "failed" ? FlinkSamples.failedSavepointEntry : FlinkSamples.completedSavepointEntry
+        let differences = JSONShape.differences(ours: entry, flink: try JSONValue.parse(model))
+        #expect(differences.isEmpty, "checkpoint entry differs from Flink's:\n\(differences.joined(separator: "\n"))", sourceLocation: sourceLocation)
+    }
+
+    @Test("/jobs/:id/checkpoints: savepoints taken and failed, the one restored, stop's SYNC_SAVEPOINT, in Flink's shape")
+    func checkpointStatistics() async throws {
+        try await TestCluster.with { c in
+            let id = try await c.submit("endless", parallelism: 2)
+            _ = try await c.waitForState(id, [.running])
+            let fresh = try await expectShape(c, "/jobs/\(id)/checkpoints", like: FlinkSamples.jobCheckpoints)
+            #expect(fresh == (try JSONValue.parse(FlinkSamples.jobCheckpoints)), "a job without savepoints answers as Flink's without checkpoints")
+            #expect((try await c.raw("/jobs/00000000000000000000000000000000/checkpoints")).status == 404)
+
+            // With savepoints taken, Flink's percentiles are numbers where the empty sample has "NaN".
+            let withSavepoints = FlinkSamples.jobCheckpoints.replacingOccurrences(of: #""NaN""#, with: "0.0")
+
+            // A savepoint that keeps the job running: completed, and the resumed attempt restored it.
+            let directory = try temporaryDirectory()
+            let taken = try await completeOperation(c, "/jobs/\(id)/savepoints", body: #"{"target-directory":"\#(directory)","cancel-job":false}"#,
+                                                    statusPath: "/jobs/\(id)/savepoints")
+            let location = try #require(taken["operation"]?["location"]?.string, "\(taken)")
+            _ = try await c.waitForState(id, [.running])
+            var stats = try await expectShape(c, "/jobs/\(id)/checkpoints", like: withSavepoints)
+            try expectEntry(stats["latest"]?["savepoint"])
+            #expect(stats["counts"]?["completed"]?.number == 1)
+            #expect(stats["counts"]?["total"]?.number == 1)
+            #expect(stats["counts"]?["restored"]?.number == 1)
+            #expect(stats["latest"]?["savepoint"]?["external_path"]?.string == location)
+            #expect(stats["latest"]?["savepoint"]?["checkpoint_type"]?.string == "SAVEPOINT")
+            #expect(stats["latest"]?["savepoint"]?["num_subtasks"]?.number == 5)
+            #expect((stats["latest"]?["savepoint"]?["state_size"]?.number ?? 0) > 0)
+            #expect(stats["latest"]?["completed"] == .null, "savepoints are not checkpoints")
+            let restored = try #require(stats["latest"]?["restored"])
+            #expect(JSONShape.differences(ours: restored, flink: try JSONValue.parse(FlinkSamples.restoredSavepoint)).isEmpty, "\(restored)")
+            #expect(restored["external_path"]?.string == location)
+            #expect(restored["id"]?.number == 1)
+            #expect((stats["summary"]?["state_size"]?["p50"]?.number ?? 0) > 0)
+
+            // A savepoint into a directory nobody can create: failed, with the reason; the job resumes from the first.
+            let failed = try await completeOperation(c, "/jobs/\(id)/savepoints", body: #"{"target-directory":"/proc/no-such-dir/x","cancel-job":false}"#,
+                                                     statusPath: "/jobs/\(id)/savepoints")
+            #expect(failed["operation"]?["failure-cause"] != nil, "\(failed)")
+            _ = try await c.waitForState(id, [.running])
+            stats = try await expectShape(c, "/jobs/\(id)/checkpoints", like: withSavepoints)
+            try expectEntry(stats["latest"]?["failed"])
+            #expect(stats["counts"]?["failed"]?.number == 1)
+            #expect(stats["latest"]?["failed"]?["failure_message"]?.string?.isEmpty == false)
+            #expect(stats["latest"]?["restored"]?["external_path"]?.string == location)
+
+            // Stop with a savepoint: a SYNC_SAVEPOINT, history newest first.
+            let stopped = try await completeOperation(c, "/jobs/\(id)/stop", body: #"{"targetDirectory":"\#(directory)","drain":false}"#,
+                                                      statusPath: "/jobs/\(id)/savepoints")
+            let final = try #require(stopped["operation"]?["location"]?.string, "\(stopped)")
+            _ = try await c.waitForState(id, [.finished])
+            stats = try await expectShape(c, "/jobs/\(id)/checkpoints", like: withSavepoints)
+            let history = stats["history"]?.array ?? []
+            for entry in history { try expectEntry(entry) }
+            #expect(history.compactMap { $0["id"]?.number } == [3, 2, 1])
+            #expect(history.compactMap { $0["status"]?.string } == ["COMPLETED", "FAILED", "COMPLETED"])
+            #expect(stats["latest"]?["savepoint"]?["external_path"]?.string == final)
+            #expect(stats["latest"]?["savepoint"]?["checkpoint_type"]?.string == "SYNC_SAVEPOINT")
+            #expect(stats["counts"]?["completed"]?.number == 2)
+            #expect(stats["counts"]?["in_progress"]?.number == 0)
+            #expect(stats["latest"]?["restored"]?["external_path"]?.string == location, "the last attempt restored the first savepoint")
         }
     }
 

@@ -373,6 +373,7 @@ class JobView {
     e.started = h('span.num'); e.dur = h('span.num'); e.type = h('span'); e.par = h('span.num'); e.tasks = taskBar();
     e.ended = h('span.num');
     e.endedWrap = h('span.meta-item', h('span.meta-k', 'Ended'), e.ended);
+    e.ops = this.buildOperations();
     const head = h('div.job-head',
       h('div.crumbs', h('a', { href: '#/jobs' }, 'Jobs'), h('span.sep', '/'), h('span.mono', shortId(this.id))),
       h('div.job-title', h('h1', e.badge, e.name), h('div.page-actions', e.cancel)),
@@ -382,7 +383,8 @@ class JobView {
         e.endedWrap,
         h('span.meta-item', h('span.meta-k', 'Duration'), e.dur),
         h('span.meta-item', h('span.meta-k', 'Type'), e.type),
-        h('span.meta-item', h('span.meta-k', 'Tasks'), e.tasks)));
+        h('span.meta-item', h('span.meta-k', 'Tasks'), e.tasks)),
+      e.ops);
     e.k = {
       ingest: kpi('Source throughput', { cls: 'with-spark' }), output: kpi('Sink throughput', { cls: 'with-spark' }), busy: kpi('Busiest vertex'),
       bp: kpi('Backpressure'), wm: kpi('Low watermark'), restarts: kpi('Restarts'),
@@ -419,7 +421,15 @@ class JobView {
     e.cfgBody = h('div.kv');
     e.cfgcard = card('Configuration', e.cfgBody);
 
-    r.replaceChildren(head, h('div.kpis.kpis-6', Object.values(e.k)), e.graphCard, e.vcard, e.scard,
+    e.restored = h('div.sp-restored', { id: 'sp-restored' });
+    e.sptable = table([
+      { label: 'ID', cls: 'r' }, { label: 'Type' }, { label: 'Status' }, { label: 'Path' }, { label: 'Triggered' },
+      { label: 'Duration', cls: 'r' }, { label: 'Size', cls: 'r' },
+    ], 'savepoints');
+    e.spcard = card('Savepoints', e.restored, e.sptable);
+    e.spcard.id = 'savepoints';
+
+    r.replaceChildren(head, h('div.kpis.kpis-6', Object.values(e.k)), e.graphCard, e.vcard, e.scard, e.spcard,
       h('div.grid-2', e.excard, e.cfgcard));
     this.built = true;
   }
@@ -476,13 +486,15 @@ class JobView {
 
     const terminal = TERMINAL.has(job.state);
     const needExtras = !terminal || !this.extrasDone;
-    const [extras, sel, exc, cfg, jm] = await Promise.all([
+    const [extras, sel, exc, cfg, jm, cps] = await Promise.all([
       needExtras ? Promise.all(vertices.map((v) => this.loadVertex(v))) : Promise.resolve(null),
       this.loadSelected(vertices),
       apiOptional(`jobs/${this.id}/exceptions?maxExceptions=20`, null),
       this.cfg !== undefined ? Promise.resolve(this.cfg) : apiOptional(`jobs/${this.id}/config`, null),
       terminal && this.jm ? Promise.resolve(this.jm) : apiOptional(`jobs/${this.id}/metrics?get=numRestarts,uptime,numberOfCompletedCheckpoints`, null),
+      terminal && this.cps ? Promise.resolve(this.cps) : apiOptional(`jobs/${this.id}/checkpoints`, null),
     ]);
+    this.cps = cps;
     if (extras) { vertices.forEach((v, i) => this.extras.set(v.id, extras[i])); if (terminal) this.extrasDone = true; }
     this.cfg = cfg;
     this.jm = jm;
@@ -616,6 +628,160 @@ class JobView {
     this.renderSubtasks(sel, stats);
     this.renderExceptions(exc);
     this.renderConfig(cfg, job);
+    this.renderOperations(job, vertices);
+    this.renderSavepoints(this.cps);
+  }
+
+  // ---- savepoints, stop with savepoint, rescaling
+
+  /** The operations bar: a savepoint (directory, drain) and a rescale (parallelism), and the running operation. */
+  buildOperations() {
+    const o = {};
+    o.dir = h('input#sp-dir.input.mono', { type: 'text', placeholder: 'cluster default', autocomplete: 'off', 'aria-label': 'Savepoint directory',
+      oninput: () => { o.dirTouched = true; } });
+    o.drain = h('input#sp-drain', { type: 'checkbox' });
+    o.savepoint = h('button.btn#savepoint-job', { type: 'button', onclick: () => this.runOperation('savepoint') }, 'Savepoint');
+    o.stop = h('button.btn#stop-job', { type: 'button', onclick: () => this.runOperation('stop') }, 'Stop with savepoint');
+    o.par = h('input#rescale-parallelism.input.num', { type: 'number', min: 1, max: 1024, step: 1, 'aria-label': 'New parallelism',
+      oninput: () => { o.parTouched = true; } });
+    o.rescale = h('button.btn#rescale-job', { type: 'button', onclick: () => this.runOperation('rescale') }, 'Rescale');
+    o.rescaleGroup = h('div.ops-group', h('label.ops-field', h('span.field-k', 'Parallelism'), o.par), o.rescale);
+    o.status = h('div.op-status', { id: 'op-status', hidden: true, role: 'status', 'aria-live': 'polite' });
+    o.bar = h('div.ops-bar',
+      h('div.ops-group',
+        h('label.ops-field', h('span.field-k', 'Savepoint directory'), o.dir),
+        h('label.ops-check', { title: 'Stop: end event time first, so every window fires' }, o.drain, h('span', 'Drain')),
+        o.savepoint, o.stop),
+      o.rescaleGroup);
+    this.ops = o;
+    return h('div.ops', o.bar, o.status);
+  }
+
+  renderOperations(job, vertices) {
+    const o = this.ops;
+    const running = job.state === 'RUNNING';
+    const busy = !!(this.op && this.op.state === 'progress');
+    o.bar.hidden = !running && !busy;
+    o.rescaleGroup.hidden = !running;
+    for (const b of [o.savepoint, o.stop, o.rescale]) b.disabled = !running || busy;
+    const par = Math.max(0, ...vertices.map((v) => v.parallelism || 0));
+    if (!o.parTouched && par > 0 && document.activeElement !== o.par) o.par.value = String(par);
+    // Prefill the directory with the one the last savepoint went to (blank: the cluster's default).
+    const last = this.cps && this.cps.latest && this.cps.latest.savepoint && this.cps.latest.savepoint.external_path;
+    if (!o.dirTouched && last && document.activeElement !== o.dir) o.dir.value = savepointDirectory(last);
+  }
+
+  async runOperation(kind) {
+    const o = this.ops;
+    if (this.op && this.op.state === 'progress') return;
+    const dir = o.dir.value.trim();
+    let trigger, statusPath, label;
+    try {
+      if (kind === 'rescale') {
+        const n = parseInt(o.par.value, 10);
+        if (!Number.isFinite(n) || n < 1) { this.showOperation({ kind, label: 'Rescale', state: 'failed', text: 'Parallelism must be a whole number of at least 1.' }); return; }
+        label = `Rescale to ${n}`;
+        this.showOperation({ kind, label, state: 'progress' });
+        trigger = (await api(`jobs/${this.id}/rescaling?parallelism=${n}`, { method: 'PATCH' }))['request-id'];
+        statusPath = `jobs/${this.id}/rescaling`;
+      } else if (kind === 'stop') {
+        const drain = o.drain.checked;
+        label = drain ? 'Stop with savepoint (drain)' : 'Stop with savepoint';
+        if (!window.confirm(`Stop job "${(this.job && this.job.name) || this.id}" with a savepoint${drain ? ', draining it first' : ''}?\n\nThe job ends FINISHED once the savepoint is written.`)) return;
+        this.showOperation({ kind, label, state: 'progress' });
+        trigger = (await api(`jobs/${this.id}/stop`, { method: 'POST', body: { targetDirectory: dir || undefined, drain } }))['request-id'];
+        statusPath = `jobs/${this.id}/savepoints`;
+      } else {
+        label = 'Savepoint';
+        this.showOperation({ kind, label, state: 'progress' });
+        trigger = (await api(`jobs/${this.id}/savepoints`, { method: 'POST', body: { 'target-directory': dir || undefined, 'cancel-job': false } }))['request-id'];
+        statusPath = `jobs/${this.id}/savepoints`;
+      }
+    } catch (e) {
+      this.showOperation({ kind, label, state: 'failed', text: e.message || String(e) });
+      return;
+    }
+    poll();
+    // Poll the operation on its own (the page keeps its live updates meanwhile) until it is COMPLETED.
+    const deadline = Date.now() + 10 * 60 * 1000;
+    while (Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 400));
+      let res;
+      try { res = await api(`${statusPath}/${trigger}`); } catch (e) {
+        if (e instanceof ApiError && e.status === 0) continue;    // the JobManager is busy or briefly away: keep asking
+        this.showOperation({ kind, label, state: 'failed', text: e.message });
+        return;
+      }
+      if (!res || !res.status || res.status.id !== 'COMPLETED') continue;
+      const op = res.operation || {};
+      const cause = op['failure-cause'];
+      if (cause) this.showOperation({ kind, label, state: 'failed', text: cause['stack-trace'] || cause.class || 'failed' });
+      else this.showOperation({ kind, label, state: 'done', path: op.location || '' });
+      this.cps = undefined;
+      poll();
+      return;
+    }
+    this.showOperation({ kind, label, state: 'failed', text: 'No answer within 10 minutes; the operation may still be running.' });
+  }
+
+  /** The operation's line under the bar: in progress, the savepoint's path (click to copy), or the failure. */
+  showOperation(op) {
+    this.op = op;
+    const el = this.ops.status;
+    el.hidden = false;
+    el.dataset.state = op.state;
+    if (op.state === 'progress') {
+      el.replaceChildren(h('div.spinner.small'), h('span', `${op.label}: in progress…`));
+    } else if (op.state === 'done') {
+      const path = h('code.copy.sp-path', { id: 'op-path', title: 'Copy the savepoint path',
+        onclick: () => navigator.clipboard && navigator.clipboard.writeText(op.path).then(() => toast('Savepoint path copied')) }, op.path);
+      el.replaceChildren(h('span.ok-dot'), h('span', `${op.label} completed. Savepoint: `), path);
+      toast(`${op.label} completed`, 'good');
+    } else {
+      el.replaceChildren(h('strong', `${op.label} failed: `), h('span#op-error', op.text));
+      toast(`${op.label} failed`, 'bad');
+    }
+    if (this.job) this.renderOperations(this.job, this.job.vertices || []);
+  }
+
+  renderSavepoints(cps) {
+    const e = this.el;
+    const history = (cps && Array.isArray(cps.history)) ? cps.history.filter((x) => x.is_savepoint) : [];
+    const restored = cps && cps.latest && cps.latest.restored;
+    setText(e.spcard._count, history.length ? String(history.length) : '');
+    if (restored && restored.external_path) {
+      if (e.restored.dataset.path !== restored.external_path + restored.restore_timestamp) {
+        e.restored.dataset.path = restored.external_path + restored.restore_timestamp;
+        e.restored.replaceChildren(h('span.kv-k', 'Restored from'),
+          h('code.copy.sp-path', { title: 'Copy', onclick: () => navigator.clipboard && navigator.clipboard.writeText(restored.external_path).then(() => toast('Path copied')) },
+            restored.external_path),
+          h('span.sub', `at ${fmtDateTime(restored.restore_timestamp)}`));
+      }
+    } else if (e.restored.dataset.path !== '') {
+      e.restored.dataset.path = '';
+      e.restored.replaceChildren(h('span.sub', cps ? 'The current attempt started without a savepoint.' : 'Savepoint statistics are not available from this JobManager.'));
+    }
+    reconcile(e.sptable._tbody, history, (x) => String(x.id), () => {
+      const c = {};
+      const tr = h('tr', h('td.r.num', c.id = h('span')), h('td', c.type = h('span')), h('td', c.status = badge('')),
+        h('td.sp-path-cell', c.path = h('code.copy.sp-path')), h('td', c.ts = h('span.num')), h('td.r.num', c.dur = h('span')), h('td.r.num', c.size = h('span')));
+      tr._c = c;
+      return tr;
+    }, (tr, x) => {
+      const c = tr._c;
+      setText(c.id, String(x.id));
+      setText(c.type, x.checkpoint_type === 'SYNC_SAVEPOINT' ? 'Stop (sync savepoint)' : 'Savepoint');
+      setStatus(c.status, x.status === 'COMPLETED' ? 'FINISHED' : x.status === 'FAILED' ? 'FAILED' : 'RUNNING', x.status.toLowerCase().replace('_', ' '));
+      const path = x.external_path || x.failure_message || '';
+      setText(c.path, path || '—');
+      setClass(c.path, 'failure', !x.external_path && !!x.failure_message);
+      setAttr(c.path, 'title', x.external_path ? 'Copy the savepoint path' : path || null);
+      c.path.onclick = x.external_path ? () => navigator.clipboard && navigator.clipboard.writeText(x.external_path).then(() => toast('Savepoint path copied')) : null;
+      setRel(c.ts, x.trigger_timestamp);
+      setText(c.dur, x.status === 'IN_PROGRESS' ? '…' : fmtDur(x.end_to_end_duration));
+      setText(c.size, x.state_size > 0 ? fmtBytes(x.state_size) : '—');
+    });
+    e.sptable._setEmpty(history.length ? '' : 'No savepoints taken of this job yet.');
   }
 
   renderVertices(vertices, stats, nodes) {
@@ -819,6 +985,13 @@ class JobView {
     }
     poll();
   }
+}
+
+/** `file:/dir/savepoint-…` → `/dir`: where the next savepoint goes by default. */
+function savepointDirectory(location) {
+  const path = String(location).replace(/^file:(\/\/)?/, '');
+  const cut = path.replace(/\/+$/, '').lastIndexOf('/');
+  return cut > 0 ? path.slice(0, cut) : path;
 }
 
 function wmCell(el, wm) {

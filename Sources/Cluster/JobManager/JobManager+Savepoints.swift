@@ -27,6 +27,44 @@ public struct CompletedSavepoint: Sendable, Equatable {
     public let timestamp: Int64
 }
 
+/// One savepoint as `/jobs/:id/checkpoints` lists it: triggered, then completed or failed.
+public struct SavepointHistoryEntry: Sendable, Equatable {
+    public enum Status: Sendable, Equatable {
+        case inProgress
+        case completed(location: String, sizeBytes: Int64)
+        case failed(String)
+    }
+    /// 1, 2, … per job (Flink's checkpoint id).
+    public let id: Int64
+    public let trigger: TriggerID
+    public let purpose: SavepointPurpose
+    /// Epoch milliseconds.
+    public let triggerTimestamp: Int64
+    /// When it completed or failed; -1 before.
+    public var endTimestamp: Int64 = -1
+    public var status: Status
+    /// Subtasks whose state it holds (all of the attempt's).
+    public let subtasks: Int
+}
+
+/// The savepoint an attempt restored its state from.
+public struct RestoredSavepoint: Sendable, Equatable {
+    /// `file:` URI.
+    public let location: String
+    /// When the attempt restoring it was deployed (epoch milliseconds).
+    public let timestamp: Int64
+    /// The history entry's id when the savepoint was taken of this job.
+    public let savepointID: Int64?
+}
+
+/// What `/jobs/:id/checkpoints` reports: the job's savepoints, newest first, and what the current attempt restored.
+public struct SavepointStatistics: Sendable {
+    public let history: [SavepointHistoryEntry]
+    public let restored: RestoredSavepoint?
+    /// Attempts that restored a savepoint.
+    public let restoreCount: Int
+}
+
 /// A savepoint, stop or rescaling operation as Flink's REST API reports it (`AsynchronousOperationResult`).
 public struct SavepointOperation: Sendable, Equatable {
     public enum Status: Sendable, Equatable {
@@ -95,6 +133,9 @@ extension JobManager {
             record.pendingSavepoint = PendingSavepoint(trigger: trigger, purpose: purpose, directory: directory, rescaled: rescaled)
             s.jobs[id] = record
             s.operations[trigger] = SavepointOperation(jobID: id, purpose: purpose, status: .inProgress)
+            s.jobs[id]?.savepointHistory.append(SavepointHistoryEntry(
+                id: Int64(record.savepointHistory.count + 1), trigger: trigger, purpose: purpose, triggerTimestamp: clock(),
+                status: .inProgress, subtasks: record.graph.vertices.reduce(0) { $0 + $1.parallelism }))
             return deployed
         }
         logger.info("Triggering \(drain ? "a drain and " : "")savepoint for job \(id) into \(directory) (\(purpose))")
@@ -102,6 +143,7 @@ extension JobManager {
             state.withLock { s in
                 s.jobs[id]?.pendingSavepoint = nil
                 s.operations[trigger]?.status = .failed("Job \(id) ended before it could stop for the savepoint")
+                Self.recordOutcome(&s, id, trigger, .failed("Job \(id) ended before it could stop for the savepoint"), at: clock())
             }
         }
         return trigger
@@ -151,6 +193,29 @@ extension JobManager {
     /// A disposal's outcome: nil when the trigger is unknown; `.some(nil)` when done; `.some(reason)` when it failed.
     public func disposal(_ trigger: TriggerID) -> String?? { state.withLock { $0.disposals[trigger] } }
 
+    /// The job's savepoints, newest first, and the one its current attempt restored (nil for an unknown job).
+    public func savepointStatistics(of job: JobID) -> SavepointStatistics? {
+        state.withLock { s in
+            s.jobs[job].map { SavepointStatistics(history: $0.savepointHistory.reversed(), restored: $0.restored, restoreCount: $0.restoreCount) }
+        }
+    }
+
+    /// Completes or fails a savepoint's history entry.
+    private static func recordOutcome(_ s: inout State, _ job: JobID, _ trigger: TriggerID, _ status: SavepointHistoryEntry.Status, at time: Int64) {
+        guard let i = s.jobs[job]?.savepointHistory.lastIndex(where: { $0.trigger == trigger }) else { return }
+        s.jobs[job]?.savepointHistory[i].status = status
+        s.jobs[job]?.savepointHistory[i].endTimestamp = time
+    }
+
+    /// Bytes of the files in a savepoint directory.
+    private static func size(ofDirectory path: String) -> Int64 {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        return files.reduce(Int64(0)) { total, name in
+            let attributes = try? FileManager.default.attributesOfItem(atPath: (path as NSString).appendingPathComponent(name))
+            return total + ((attributes?[.size] as? NSNumber)?.int64Value ?? 0)
+        }
+    }
+
     /// The savepoints a job has completed, oldest first.
     public func savepoints(of job: JobID) -> [CompletedSavepoint] { state.withLock { $0.jobs[job]?.savepoints ?? [] } }
 
@@ -165,7 +230,12 @@ extension JobManager {
         }) else { return false }
         guard result.status == .finished else {
             let why = result.status == .canceled ? "was cancelled" : "failed: \(result.failure ?? "unknown failure")"
-            state.withLock { $0.operations[pending.trigger]?.status = .failed("Job \(id) \(why) while stopping for the savepoint") }
+            let message = "Job \(id) \(why) while stopping for the savepoint"
+            let failedAt = clock()
+            state.withLock { s in
+                s.operations[pending.trigger]?.status = .failed(message)
+                Self.recordOutcome(&s, id, pending.trigger, .failed(message), at: failedAt)
+            }
             return false   // the usual path handles the failure or the cancel
         }
         let now = clock()
@@ -174,15 +244,22 @@ extension JobManager {
             let savepoint = try Savepoint(jobID: id, graph: graph, states: execution.subtaskStates(), createdAt: now)
             let path = try savepoint.write(into: pending.directory)
             location = path
+            let bytes = Self.size(ofDirectory: path)
+            let completedAt = clock()
             state.withLock { s in
                 // A stop is done now; a rescale or a savepoint that keeps the job running once it runs again.
+                Self.recordOutcome(&s, id, pending.trigger, .completed(location: "file:" + path, sizeBytes: bytes), at: completedAt)
                 if pending.purpose == .stop { s.operations[pending.trigger]?.status = .completed(location: "file:" + path) }
                 s.jobs[id]?.savepoints.append(CompletedSavepoint(location: "file:" + path, timestamp: now))
                 s.jobs[id]?.restoreFrom = path
             }
             logger.info("Savepoint of job \(id) stored in \(path)")
         } catch {
-            state.withLock { $0.operations[pending.trigger]?.status = .failed("\(error)") }
+            let failedAt = clock()
+            state.withLock { s in
+                s.operations[pending.trigger]?.status = .failed("\(error)")
+                Self.recordOutcome(&s, id, pending.trigger, .failed("\(error)"), at: failedAt)
+            }
             logger.error("Savepoint of job \(id) failed: \(error)")
         }
         if pending.purpose == .stop { return false }   // FINISHED through the usual path

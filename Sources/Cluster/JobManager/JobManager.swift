@@ -145,6 +145,7 @@ public final class JobManager: Sendable {
         guard let (record, gateways) = state.withLock({ s -> (JobRecord, [TaskManagerID: any TaskManagerGateway])? in
             guard var r = s.jobs[id] else { return nil }
             r.deployment.deploying = deployingAt
+            r.noteDeployment(at: deployingAt)
             r.attempt = attempt
             r.slotOwners = owners
             r.taskManager = owners[0]

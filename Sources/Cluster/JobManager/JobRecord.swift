@@ -92,8 +92,25 @@ struct JobRecord: Sendable {
     var pendingSavepoint: PendingSavepoint?
     /// Savepoints completed for this job, oldest first.
     var savepoints: [CompletedSavepoint] = []
+    /// Every savepoint triggered for this job (in progress, completed, failed), oldest first.
+    var savepointHistory: [SavepointHistoryEntry] = []
+    /// The savepoint the current attempt restored from (nil when it started empty), and how many attempts restored one.
+    var restored: RestoredSavepoint?
+    var restoreCount = 0
 
     var startTime: Int64 { timestamps[.initializing] ?? timestamps[.created] ?? 0 }
+
+    /// An attempt is being deployed: it restores `restoreFrom`, if any.
+    mutating func noteDeployment(at time: Int64) {
+        restored = restoreFrom.map { path in
+            let location = path.hasPrefix("file:") ? path : "file:" + path
+            let id = savepointHistory.last { entry in
+                if case .completed(let l, _) = entry.status { return l == location } else { return false }
+            }?.id
+            return RestoredSavepoint(location: location, timestamp: time, savepointID: id)
+        }
+        if restored != nil { restoreCount += 1 }
+    }
 
     mutating func transition(to state: JobState, at time: Int64) {
         self.state = state

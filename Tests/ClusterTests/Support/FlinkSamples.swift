@@ -1423,4 +1423,106 @@ enum FlinkSamples {
     # TYPE flink_taskmanager_job_task_currentInputWatermark gauge
     flink_taskmanager_job_task_currentInputWatermark{job_id="0b38caa5d6f03230e33c3d25878b1477",task_id="8d96fc510e75de3baf03ef7367db7d42",task_attempt_id="e557e36b5d74865a1c263fe8fcf8c903_8d96fc510e75de3baf03ef7367db7d42_1_0",host="localhost",task_name="sliding_count_5s_1s",task_attempt_num="0",job_name="ClipBench_long_A_n_400000000_p_2_mode_json",tm_id="localhost:36543_01b2b6",subtask_index="1",} 1.700001657274E12
     """#
+
+    /// `jobs_JOBID_checkpoints.json` (a job without checkpoints: zero counts, NaN percentiles, null latest).
+    static let jobCheckpoints = #"""
+    {
+      "counts": {
+        "restored": 0,
+        "total": 0,
+        "in_progress": 0,
+        "completed": 0,
+        "failed": 0
+      },
+      "summary": {
+        "checkpointed_size": {
+          "min": 0,
+          "max": 0,
+          "avg": 0,
+          "p50": "NaN",
+          "p90": "NaN",
+          "p95": "NaN",
+          "p99": "NaN",
+          "p999": "NaN"
+        },
+        "state_size": {
+          "min": 0,
+          "max": 0,
+          "avg": 0,
+          "p50": "NaN",
+          "p90": "NaN",
+          "p95": "NaN",
+          "p99": "NaN",
+          "p999": "NaN"
+        },
+        "end_to_end_duration": {
+          "min": 0,
+          "max": 0,
+          "avg": 0,
+          "p50": "NaN",
+          "p90": "NaN",
+          "p95": "NaN",
+          "p99": "NaN",
+          "p999": "NaN"
+        },
+        "alignment_buffered": {
+          "min": 0,
+          "max": 0,
+          "avg": 0,
+          "p50": 0.0,
+          "p90": 0.0,
+          "p95": 0.0,
+          "p99": 0.0,
+          "p999": 0.0
+        },
+        "processed_data": {
+          "min": 0,
+          "max": 0,
+          "avg": 0,
+          "p50": "NaN",
+          "p90": "NaN",
+          "p95": "NaN",
+          "p99": "NaN",
+          "p999": "NaN"
+        },
+        "persisted_data": {
+          "min": 0,
+          "max": 0,
+          "avg": 0,
+          "p50": "NaN",
+          "p90": "NaN",
+          "p95": "NaN",
+          "p99": "NaN",
+          "p999": "NaN"
+        }
+      },
+      "latest": {
+        "completed": null,
+        "savepoint": null,
+        "failed": null,
+        "restored": null
+      },
+      "history": []
+    }
+    """#
+
+    /// Entries of `CheckpointingStatistics` the captured job had none of, written from Flink's schema
+    /// (reference/flink-rest.md §CheckpointingStatistics: `CheckpointStatistics` by `className`, and
+    /// `RestoredCheckpointStatistics`), with the values Flink gives a completed and a failed savepoint.
+    static let completedSavepointEntry = #"""
+    {"className": "completed", "id": 1, "status": "COMPLETED", "is_savepoint": true, "savepointFormat": "CANONICAL",
+     "trigger_timestamp": 1780000000000, "latest_ack_timestamp": 1780000000100, "checkpointed_size": 1024, "state_size": 1024,
+     "end_to_end_duration": 100, "alignment_buffered": 0, "processed_data": 0, "persisted_data": 0, "num_subtasks": 5,
+     "num_acknowledged_subtasks": 5, "checkpoint_type": "SAVEPOINT", "tasks": {}, "external_path": "file:/tmp/savepoint-1", "discarded": false}
+    """#
+    static let failedSavepointEntry = #"""
+    {"className": "failed", "id": 2, "status": "FAILED", "is_savepoint": true, "savepointFormat": "CANONICAL",
+     "trigger_timestamp": 1780000000000, "latest_ack_timestamp": 1780000000100, "checkpointed_size": 0, "state_size": 0,
+     "end_to_end_duration": 100, "alignment_buffered": 0, "processed_data": 0, "persisted_data": 0, "num_subtasks": 5,
+     "num_acknowledged_subtasks": 0, "checkpoint_type": "SAVEPOINT", "tasks": {}, "failure_timestamp": 1780000000100,
+     "failure_message": "cannot write"}
+    """#
+    static let restoredSavepoint = #"""
+    {"id": 1, "restore_timestamp": 1780000000200, "is_savepoint": true, "external_path": "file:/tmp/savepoint-1"}
+    """#
 }

@@ -72,3 +72,13 @@ public enum SavepointDisposalStatusHeaders: RESTEndpoint {
     public static let method = RESTMethod.get
     public static let operationID = "getSavepointDisposalStatus"
 }
+
+/// `GET /jobs/:jobid/checkpoints` — the job's savepoints (counts, latest, history) and the one it restored.
+public enum CheckpointingStatisticsHeaders: RESTEndpoint {
+    public typealias Parameters = JobPath
+    public typealias RequestBody = EmptyBody
+    public typealias ResponseBody = CheckpointingStatistics
+    public static let path = "/jobs/:jobid/checkpoints"
+    public static let method = RESTMethod.get
+    public static let operationID = "getCheckpointingStatistics"
+}

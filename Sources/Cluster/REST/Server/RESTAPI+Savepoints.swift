@@ -30,6 +30,10 @@ extension RESTAPI {
         }
         routes.add(SavepointStatusHeaders.self) { p, _ in try Self.status(jm, p) }
         routes.add(RescalingStatusHeaders.self) { p, _ in try Self.status(jm, p) }
+        routes.add(CheckpointingStatisticsHeaders.self) { p, _ in
+            guard let stats = jm.savepointStatistics(of: p.jobID) else { throw RESTError.notFound("Job \(p.jobID) not found") }
+            return CheckpointingStatistics(stats)
+        }
     }
 
     private static func trigger(_ body: () throws(SavepointTriggerError) -> TriggerID) throws(RESTError) -> TriggerID {
