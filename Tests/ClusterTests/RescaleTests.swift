@@ -140,4 +140,34 @@ struct RescaleTests {
                                                       savepointPath: location))
         }
     }
+
+    @Test("a TaskManager lost after a savepoint: the job restarts from that savepoint, not from the topic's start")
+    func restartAfterFailureResumesFromSavepoint() async throws {
+        let cut = 350_000
+        let f = try await fixture(cut: cut, slots: [4])
+        defer { f.close() }
+        let (chat, topic, cluster, client, out) = (f.chat, f.topic, f.cluster, f.client, f.out)
+        let id = try await cluster.submit("clip-detector-replay", parallelism: 2, parameters: f.parameters)
+        try await cluster.waitUntil("the first part read") { try await recordsRead(client, id) == cut }
+        let kept = try await client.savepoint(id, directory: "\(cluster.directory)/savepoints")
+        _ = try await client.waitForSavepoint(id, kept, timeout: .seconds(120))
+
+        // The TaskManager dies; a new one joins; the restart strategy brings the job back from the savepoint.
+        cluster.taskManagers[0].process.kill9()
+        try await cluster.addTaskManager(slots: 4)
+        try await cluster.waitUntil("an exception recorded and RUNNING again") {
+            let entries = (try await cluster.get("/jobs/\(id)/exceptions")["exceptionHistory"] as? [String: Any])?["entries"] as? [Any] ?? []
+            let state = try await cluster.state(id)
+            return !entries.isEmpty && state == "RUNNING"
+        }
+        try await publish(chat[cut...], to: topic, directory: cluster.directory)
+        // The restarted attempt reads only what came after the savepoint: from the start it would read everything.
+        try await cluster.waitUntil("the rest read") { try await recordsRead(client, id) == chat.count - cut }
+        let drain = try await client.stop(id, directory: "\(cluster.directory)/savepoints", drain: true)
+        _ = try await client.waitForSavepoint(id, drain, timeout: .seconds(120))
+        try await cluster.waitUntil("FINISHED") { ["FINISHED", "FAILED"].contains(try await cluster.state(id)) }
+        #expect(try await cluster.state(id) == "FINISHED")
+        #expect(try await recordsRead(client, id) == chat.count - cut, "the last attempt read the topic from its start")
+        try expectGolden(out)
+    }
 }
