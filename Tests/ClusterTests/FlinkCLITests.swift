@@ -43,6 +43,28 @@ struct FlinkCLITests {
         #expect(all.output.contains("\(id) : \(ClusterProcess.jobName) (CANCELED)"), "flink list -a:\n\(all.output)")
     }
 
+    @Test("flink savepoint JOBID DIR: the savepoint is written and the job carries on from it, RUNNING")
+    func savepointKeepsRunning() async throws {
+        let home = try Self.flinkHome()
+        let env = ["FLINK_HOME": home, "FLINK_LOG_DIR": try temporaryDirectory()]
+        let cluster = try await ClusterProcess.start()
+        defer { cluster.stop() }
+        let id = try await cluster.submitJob()
+        try await cluster.waitUntil("job \(id) is RUNNING") { try await cluster.jobStatus(id) == "RUNNING" }
+
+        let directory = try temporaryDirectory() + "/savepoints"
+        let run = try await runProgram(home + "/bin/flink", ["savepoint", "-m", cluster.address, id.description, directory], environment: env)
+        #expect(run.status == 0, "flink savepoint failed:\n\(run.output)")
+        #expect(run.output.contains("Triggering savepoint for job \(id)."), "flink savepoint:\n\(run.output)")
+        let path = try #require(run.output.split(separator: "\n").first { $0.hasPrefix("Savepoint completed. Path: ") }
+            .map { String($0.dropFirst("Savepoint completed. Path: ".count)) }, "flink savepoint:\n\(run.output)")
+        #expect(try Savepoint.read(path).jobID == id.description)
+        // The job went on from the savepoint: RUNNING again, and flink list still shows it.
+        try await cluster.waitUntil("job \(id) is RUNNING again") { try await cluster.jobStatus(id) == "RUNNING" }
+        let list = try await runProgram(home + "/bin/flink", ["list", "-m", cluster.address], environment: env)
+        #expect(list.output.contains("\(id) : \(ClusterProcess.jobName) (RUNNING)"), "flink list:\n\(list.output)")
+    }
+
     @Test("flink stop -p DIR suspends the job into a savepoint we wrote (FINISHED); flink savepoint -d deletes it")
     func stopWithSavepoint() async throws {
         let home = try Self.flinkHome()
