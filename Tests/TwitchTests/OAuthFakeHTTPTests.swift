@@ -75,7 +75,9 @@ struct OAuthFakeHTTPTests {
 
     @Test("Helix rules: rate-limit headers on every answer, 429 when the bucket is empty, selectors checked, vod_offset null")
     func helixWireRules() async throws {
-        try await withFakeTwitch(configure: { $0.rateLimit = 4; $0.rateLimitWindow = 30 }) { fake in
+        // Clips take 1.5 s to appear here: long enough that the look right after creating one is early even on a
+        // loaded machine (0.3 s was not, once in CI).
+        try await withFakeTwitch(configure: { $0.rateLimit = 4; $0.rateLimitWindow = 30; $0.clipProcessingDelay = 1.5...1.5 }) { fake in
             let http = try HTTPClient()
             let c = fake.server.configuration
             let minted = try await http.execute(HTTPRequest(method: .post,
@@ -102,7 +104,7 @@ struct OAuthFakeHTTPTests {
             #expect(limited.headers["Ratelimit-Remaining"] == "0")
             let reset = try #require(limited.headers["Ratelimit-Reset"].flatMap(Double.init))
             #expect(reset > Date().timeIntervalSince1970)
-            try await Task.sleep(for: .milliseconds(600))
+            try await Task.sleep(for: .milliseconds(1_700))
             let listing = try await http.execute(HTTPRequest(url: "\(fake.baseURL)/_fake/clips"))
             let clip = try #require((try json(listing)["data"] as? [[String: Any]])?.first)
             #expect(clip["vod_offset"] is NSNull && clip["visible"] as? Bool == true && clip["video_id"] as? String == "")
