@@ -18,6 +18,19 @@ struct FlinkCLITests {
         throw TestFailure("the Flink CLI is missing: run scripts/install-flink-cli.sh (scripts/test.sh does)")
     }
 
+    /// Submits the cluster's endless job and waits until it runs.
+    static func runningJob(on cluster: ClusterProcess) async throws -> JobID {
+        let id = try await cluster.submitJob()
+        try await cluster.waitUntil("job \(id) is RUNNING") { try await cluster.jobStatus(id) == "RUNNING" }
+        return id
+    }
+
+    /// The path Flink's CLI prints after "Savepoint completed. Path: ".
+    static func savepointPath(in output: String) -> String? {
+        let marker = "Savepoint completed. Path: "
+        return output.split(separator: "\n").first { $0.hasPrefix(marker) }.map { String($0.dropFirst(marker.count)) }
+    }
+
     @Test("flink list shows the job RUNNING; flink cancel ends it CANCELED; flink list -a shows it CANCELED")
     func listAndCancel() async throws {
         let home = try Self.flinkHome()
@@ -49,15 +62,12 @@ struct FlinkCLITests {
         let env = ["FLINK_HOME": home, "FLINK_LOG_DIR": try temporaryDirectory()]
         let cluster = try await ClusterProcess.start()
         defer { cluster.stop() }
-        let id = try await cluster.submitJob()
-        try await cluster.waitUntil("job \(id) is RUNNING") { try await cluster.jobStatus(id) == "RUNNING" }
-
+        let id = try await Self.runningJob(on: cluster)
         let directory = try temporaryDirectory() + "/savepoints"
         let run = try await runProgram(home + "/bin/flink", ["savepoint", "-m", cluster.address, id.description, directory], environment: env)
         #expect(run.status == 0, "flink savepoint failed:\n\(run.output)")
         #expect(run.output.contains("Triggering savepoint for job \(id)."), "flink savepoint:\n\(run.output)")
-        let path = try #require(run.output.split(separator: "\n").first { $0.hasPrefix("Savepoint completed. Path: ") }
-            .map { String($0.dropFirst("Savepoint completed. Path: ".count)) }, "flink savepoint:\n\(run.output)")
+        let path = try #require(Self.savepointPath(in: run.output), "flink savepoint:\n\(run.output)")
         #expect(try Savepoint.read(path).jobID == id.description)
         // The job went on from the savepoint: RUNNING again, and flink list still shows it.
         try await cluster.waitUntil("job \(id) is RUNNING again") { try await cluster.jobStatus(id) == "RUNNING" }
@@ -71,15 +81,12 @@ struct FlinkCLITests {
         let env = ["FLINK_HOME": home, "FLINK_LOG_DIR": try temporaryDirectory()]
         let cluster = try await ClusterProcess.start()
         defer { cluster.stop() }
-        let id = try await cluster.submitJob()
-        try await cluster.waitUntil("job \(id) is RUNNING") { try await cluster.jobStatus(id) == "RUNNING" }
-
+        let id = try await Self.runningJob(on: cluster)
         let directory = try temporaryDirectory() + "/savepoints"
         let stop = try await runProgram(home + "/bin/flink", ["stop", "-m", cluster.address, "-p", directory, id.description], environment: env)
         #expect(stop.status == 0, "flink stop failed:\n\(stop.output)")
         #expect(stop.output.contains("Suspending job \"\(id)\" with a CANONICAL savepoint."), "flink stop:\n\(stop.output)")
-        let path = try #require(stop.output.split(separator: "\n").first { $0.hasPrefix("Savepoint completed. Path: ") }
-            .map { String($0.dropFirst("Savepoint completed. Path: ".count)) }, "flink stop:\n\(stop.output)")
+        let path = try #require(Self.savepointPath(in: stop.output), "flink stop:\n\(stop.output)")
         #expect(path.hasPrefix("file:\(directory)/savepoint-"))
         // What flink printed is a savepoint of this job that `dataflow run -s` can start from.
         let savepoint = try Savepoint.read(path)

@@ -21,12 +21,6 @@ struct PendingSavepoint: Sendable {
     let rescaled: (submission: JobSubmission, resolved: ResolvedJob, graph: JobGraph)?
 }
 
-public struct CompletedSavepoint: Sendable, Equatable {
-    public let location: String
-    /// Epoch milliseconds.
-    public let timestamp: Int64
-}
-
 /// One savepoint as `/jobs/:id/checkpoints` lists it: triggered, then completed or failed.
 public struct SavepointHistoryEntry: Sendable, Equatable {
     public enum Status: Sendable, Equatable {
@@ -179,7 +173,7 @@ extension JobManager {
         var failure: String?
         do {
             _ = try Savepoint.read(location)
-            var path = location.hasPrefix("file://") ? String(location.dropFirst(7)) : (location.hasPrefix("file:") ? String(location.dropFirst(5)) : location)
+            var path = Savepoint.path(of: location)
             if path.hasSuffix("/" + Savepoint.metadataFile) { path = (path as NSString).deletingLastPathComponent }
             try FileManager.default.removeItem(atPath: path)
             logger.info("Disposed of savepoint \(path)")
@@ -216,9 +210,6 @@ extension JobManager {
         }
     }
 
-    /// The savepoints a job has completed, oldest first.
-    public func savepoints(of job: JobID) -> [CompletedSavepoint] { state.withLock { $0.jobs[job]?.savepoints ?? [] } }
-
     /// The end of an attempt that was stopping for a savepoint: writes the savepoint and completes the operation.
     /// Returns true when it took over the job's next step (a resume or rescale deploys the next attempt).
     func savepointAttemptEnded(_ id: JobID, _ execution: AttemptExecution, _ result: JobResult) -> Bool {
@@ -250,7 +241,6 @@ extension JobManager {
                 // A stop is done now; a rescale or a savepoint that keeps the job running once it runs again.
                 Self.recordOutcome(&s, id, pending.trigger, .completed(location: "file:" + path, sizeBytes: bytes), at: completedAt)
                 if pending.purpose == .stop { s.operations[pending.trigger]?.status = .completed(location: "file:" + path) }
-                s.jobs[id]?.savepoints.append(CompletedSavepoint(location: "file:" + path, timestamp: now))
                 s.jobs[id]?.restoreFrom = path
             }
             logger.info("Savepoint of job \(id) stored in \(path)")

@@ -90,8 +90,6 @@ struct JobRecord: Sendable {
     var allowNonRestoredState = false
     /// A stop for a savepoint in progress (at most one at a time).
     var pendingSavepoint: PendingSavepoint?
-    /// Savepoints completed for this job, oldest first.
-    var savepoints: [CompletedSavepoint] = []
     /// Every savepoint triggered for this job (in progress, completed, failed), oldest first.
     var savepointHistory: [SavepointHistoryEntry] = []
     /// The savepoint the current attempt restored from (nil when it started empty), and how many attempts restored one.

@@ -115,10 +115,16 @@ public struct Savepoint: Codable, Sendable, Equatable {
         return path
     }
 
+    /// The local path of a location as Flink prints it (`file:/dir`, `file:///dir`) or as a plain path.
+    public static func path(of location: String) -> String {
+        let path = location.hasPrefix("file://") ? String(location.dropFirst(7))
+            : location.hasPrefix("file:") ? String(location.dropFirst(5)) : location
+        return (path as NSString).expandingTildeInPath
+    }
+
     /// Reads a savepoint from its directory or its `_metadata` file (a `file:` URI as Flink prints it works too).
     public static func read(_ location: String) throws -> Savepoint {
-        var path = location.hasPrefix("file://") ? String(location.dropFirst(7)) : (location.hasPrefix("file:") ? String(location.dropFirst(5)) : location)
-        path = (path as NSString).expandingTildeInPath
+        var path = Self.path(of: location)
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
             throw StateSnapshotError("no savepoint at \(location)")
