@@ -60,18 +60,21 @@ struct PostgresConnectionPoolTests {
         let waited = Date().timeIntervalSince(start)
         #expect(error?.kind == .poolExhausted)
         #expect(error?.message.contains("all 2 (maxConnections) are in use") == true, "\(String(describing: error))")
-        #expect(waited >= 0.28 && waited < 3, "waited \(waited) s")
+        // Only the lower bound is the behaviour under test; the upper one just catches a hang (a loaded machine
+        // may wake the caller late).
+        #expect(waited >= 0.28 && waited < 30, "waited \(waited) s")
 
-        // A waiter gets the connection released while it waits.
+        // A waiter gets the connection released while it waits. The bounds below are generous on purpose: run among
+        // hundreds of parallel tests on two cores, the waiter thread may not be scheduled for seconds.
         let gotIt = AtomicCell()
         let waiterDone = AtomicCell()
         Thread {
-            if let c = try? pool.acquire(timeout: .seconds(5)) { gotIt.value.store(1, ordering: .relaxed); pool.release(c) }
+            if let c = try? pool.acquire(timeout: .seconds(60)) { gotIt.value.store(1, ordering: .relaxed); pool.release(c) }
             waiterDone.value.store(1, ordering: .relaxed)
         }.start()
-        #expect(await eventually(within: 2) { pool.statistics.waiting == 1 })
+        #expect(await eventually(within: 60) { pool.statistics.waiting == 1 })
         pool.release(a)
-        #expect(await eventually(within: 3) { waiterDone.current == 1 })
+        #expect(await eventually(within: 60) { waiterDone.current == 1 })
         #expect(gotIt.current == 1)
         pool.release(b)
         #expect(pool.statistics.open == 2 && pool.statistics.idle == 2)
@@ -115,8 +118,8 @@ struct PostgresConnectionPoolTests {
         #expect(try Self.serverSessions(name) == 4)
         held.forEach(pool.release)
         #expect(pool.statistics.open == 4)
-        #expect(await eventually(within: 5) { pool.statistics.open == 2 }, "\(pool.statistics)")
-        #expect(try await eventually(within: 5) { try Self.serverSessions(name) == 2 })
+        #expect(await eventually(within: 30) { pool.statistics.open == 2 }, "\(pool.statistics)")
+        #expect(try await eventually(within: 30) { try Self.serverSessions(name) == 2 })
         // Stays at the minimum: connections below it are kept however long they idle.
         try await Task.sleep(for: .seconds(1))
         #expect(pool.statistics.open == 2 && pool.statistics.idle == 2)
@@ -125,7 +128,7 @@ struct PostgresConnectionPoolTests {
         let admin = try TestDatabase.connect()
         defer { admin.close() }
         try admin.query("SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE application_name = $1", [.text(name)])
-        #expect(try await eventually(within: 5) { try Self.serverSessions(name) == 2 }, "\(pool.statistics)")
+        #expect(try await eventually(within: 30) { try Self.serverSessions(name) == 2 }, "\(pool.statistics)")
         #expect(pool.statistics.discarded == 2 && pool.statistics.created == 6, "\(pool.statistics)")
     }
 

@@ -122,7 +122,7 @@ struct PostgresSinkTests {
                 Sink("pg", sink)
             }
             let execution = try LocalExecutor().submit(job, parallelism: 1)
-            let landed = try await eventually(within: 5) { try TestDatabase.scalar("SELECT count(*) FROM \(table)") == 7 }
+            let landed = try await eventually(within: 30) { try TestDatabase.scalar("SELECT count(*) FROM \(table)") == 7 }
             #expect(landed)
             #expect(execution.status == .running)
             execution.cancel()
