@@ -83,6 +83,19 @@ struct ClipOnceTests {
         #expect(fixture.fake.requestTimes(endpoint: "create_clip").count == 1)
     }
 
+    @Test("only Create Clip slow (4 s): the attempt waits for its answer instead of sending another; one clip, one request")
+    func slowCreateClip() async throws {
+        let fixture = try await ClipOnceFixture.make()
+        defer { fixture.tearDown() }
+        try await fixture.postFaults(#"{"endpoints": {"create_clip": {"latency_ms": 4000}}}"#)
+        _ = try await fixture.runStage(ClipOnceFixture.anomaly())
+        let clips = try await fixture.fakeClipIDs()
+        #expect(clips.count == 1)
+        #expect(try await fixture.rows().first?.clipID == clips.first)
+        #expect(fixture.fake.requestTimes(endpoint: "create_clip").count == 1)
+        #expect(try await fixture.requestsCounted() == 1)
+    }
+
     @Test("the HTTP client does not repeat a Create Clip answered 5xx; it does repeat reads")
     func postNotRetriedByTheClient() async throws {
         let fixture = try await ClipOnceFixture.make()
