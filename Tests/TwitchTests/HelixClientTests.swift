@@ -228,7 +228,7 @@ struct HelixClientTests {
     @Test("Create Clip answered 5xx or not answered is not sent again by the client (it may have created a clip)")
     func createClipNotRepeated() async throws {
         try await withFakeTwitch { fake in
-            let client = try fake.client { $0.requestTimeout = .milliseconds(500) }
+            let client = try fake.client { $0.requestTimeout = .seconds(3) }
             fake.server.updateFaults { $0.endpoints["create_clip"] = FakeEndpointFaults(forcedStatus: 500, forcedCount: 3) }
             do { _ = try await client.createClip(broadcasterID: "1001"); Issue.record("expected a server error") }
             catch TwitchError.server(let status, _) { #expect(status == 500) }
@@ -240,7 +240,7 @@ struct HelixClientTests {
             #expect(try await client.clips(ids: ["nope"]).isEmpty)
             #expect(fake.server.requestTimes(endpoint: "get_clips").count == 3)
             // Slow: the answer is lost to the timeout, and the POST is not repeated either.
-            fake.server.updateFaults { $0.endpoints = ["create_clip": FakeEndpointFaults(latencyMilliseconds: 1500)] }
+            fake.server.updateFaults { $0.endpoints = ["create_clip": FakeEndpointFaults(latencyMilliseconds: 6000)] }
             await #expect(throws: TwitchError.self) { try await client.createClip(broadcasterID: "1001") }
             #expect(fake.server.requestTimes(endpoint: "create_clip").count == 2)
         }
