@@ -47,6 +47,9 @@ struct LiveClipDetectorTests {
         // Let the sink's metrics settle, then stop.
         let metrics = first.stageMetrics()
         #expect(metrics["anomaly-detector"]?["anomalies_detected"] == 1)
+        // Per channel too: Flink's key-value group, exported as …_broadcaster_id_anomalies_detected{broadcaster_id="502"}.
+        #expect(metrics["anomaly-detector"]?["broadcaster_id.502.anomalies_detected"] == 1)
+        #expect(metrics["anomaly-detector"]?["broadcaster_id.501.anomalies_detected"] == nil)
         first.cancel()
         _ = await first.completion()
         #expect(metrics["clips"]?["clips_created_success"] == 1)
