@@ -74,7 +74,8 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ], exclude: ["README.md"]),
         .target(name: "Jobs", dependencies: ["Dataflow", "FileConnector", "KafkaConnector", "PostgresConnector", "Twitch",
-                                             .product(name: "Metrics", package: "swift-metrics")]),
+                                             .product(name: "Metrics", package: "swift-metrics"),
+                                             .product(name: "Logging", package: "swift-log")]),
         // The stream monitoring service: Twitch → Redis, Kafka, PostgreSQL.
         .target(name: "StreamMonitor", dependencies: [
             "Dataflow", "Jobs", "Twitch", "KafkaConnector", "PostgresConnector", "RedisConnector", "Observability",
@@ -134,7 +135,8 @@ let package = Package(
                     exclude: ["flink-cli-check.sh"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Dataflow", "Runtime"]),
         .testTarget(name: "FileConnectorTests", dependencies: ["Dataflow", "Runtime", "FileConnector"], path: "Sources/Connectors/Files/Tests"),
-        .testTarget(name: "JobsTests", dependencies: ["Dataflow", "Runtime", "Jobs", "FileConnector", "KafkaConnector", "PostgresConnector"]),
+        .testTarget(name: "JobsTests", dependencies: ["Dataflow", "Runtime", "Jobs", "FileConnector", "KafkaConnector", "PostgresConnector",
+                                                      "Twitch", "TwitchFake", "Observability", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "KafkaConnectorTests", dependencies: ["Dataflow", "Runtime", "KafkaConnector"], path: "Sources/Connectors/Kafka/Tests"),
         .testTarget(name: "PostgresConnectorTests", dependencies: ["Dataflow", "Runtime", "PostgresConnector"], path: "Sources/Connectors/Postgres/Tests"),
         .testTarget(name: "HTTPConnectorTests", dependencies: ["Dataflow", "Runtime", "HTTPConnector"], path: "Sources/Connectors/HTTP/Tests", exclude: ["Fixtures"]),

@@ -98,6 +98,9 @@ public final class AnomalyDetector: KeyedProcessFunction {
     private var baseline: ValueState<Baseline>!
     private var lastFlaggedEnd: ValueState<Int64>!
     private var detected = Counter()
+    private var metrics = MetricGroup()
+    /// `anomalies_detected` per channel, as Flink's `addGroup("broadcaster_id", id).counter(…)` names it.
+    private var detectedPerChannel: [String: Counter] = [:]
 
     public init(_ config: ClipDetectorConfig) { self.config = config }
 
@@ -105,6 +108,7 @@ public final class AnomalyDetector: KeyedProcessFunction {
         baseline = state.valueState("baseline")
         lastFlaggedEnd = state.valueState("last-flagged-window-end")
         detected = context.metrics.counter("anomalies_detected")
+        metrics = context.metrics
     }
 
     public func processElement(_ w: WindowResult<String, Int>, _ ctx: ProcessContext<String, Anomaly>) throws {
@@ -130,7 +134,24 @@ public final class AnomalyDetector: KeyedProcessFunction {
         if let last = lastFlaggedEnd.value, end - last < config.cooldownMs { return }
         lastFlaggedEnd.update(end)
         detected.increment()
+        detectedCounter(of: anomaly.broadcasterID).increment()
         try ctx.collect(anomaly)
+    }
+}
+
+extension AnomalyDetector {
+    /// The per-channel counter: `broadcaster_id.<id>.anomalies_detected` (the REST id of Flink's key-value group),
+    /// exported as `flink_taskmanager_job_task_operator_broadcaster_id_anomalies_detected{broadcaster_id="<id>"}`.
+    /// A dot in an id would split it, so it becomes `_`.
+    static func perChannelMetric(_ broadcasterID: String) -> String {
+        "broadcaster_id.\(String(broadcasterID.map { $0 == "." ? "_" : $0 })).anomalies_detected"
+    }
+
+    private func detectedCounter(of broadcasterID: String) -> Counter {
+        if let counter = detectedPerChannel[broadcasterID] { return counter }
+        let counter = metrics.counter(Self.perChannelMetric(broadcasterID))
+        detectedPerChannel[broadcasterID] = counter
+        return counter
     }
 }
 

@@ -1,5 +1,6 @@
 import Dataflow
 import Foundation
+import Logging
 import PostgresConnector
 
 /// The clip detector's sink: upserts each `ClipOutcome`'s row into `clips` (on `anomaly_id`) and counts the
@@ -51,24 +52,35 @@ public struct ClipsSink: SinkConnector {
     }
 }
 
-/// Prints what a side output carries (dead letters, late chat) to stderr, so a skip is visible as well as counted
-/// by the stage's own metric; after the first `loud` records only every 1000th is printed.
+/// Logs what a side output carries (dead letters, late chat) as warnings through swift-log, so a skip is visible as
+/// well as counted by the stage's own metric — as JSON lines like every other log line of the process (the
+/// executables bootstrap Observability's JSON handler; the name says where those lines go). After the first `loud`
+/// records only every 1000th is logged; `seen` says how many there were.
 public struct StderrSink<T>: SinkConnector, @unchecked Sendable {
     let label: String
     let loud: Int
-    public init(_ label: String, loud: Int = 20) { self.label = label; self.loud = loud }
-    public var description: String { "stderr (\(label))" }
-    public func createWriter(subtask: Int, parallelism: Int) throws -> any SinkWriter<T> { Writer(label: label, loud: loud) }
+    let logger: Logger
+    public init(_ label: String, loud: Int = 20, logger: Logger = Logger(label: "clip-detector.side-output")) {
+        self.label = label; self.loud = loud; self.logger = logger
+    }
+    public var description: String { "log (\(label))" }
+    public func createWriter(subtask: Int, parallelism: Int) throws -> any SinkWriter<T> {
+        Writer(label: label, loud: loud, logger: logger, subtask: subtask)
+    }
 
     final class Writer: SinkWriter {
         let label: String
         let loud: Int
+        let logger: Logger
+        let subtask: Int
         var seen = 0
-        init(label: String, loud: Int) { self.label = label; self.loud = loud }
+        init(label: String, loud: Int, logger: Logger, subtask: Int) {
+            self.label = label; self.loud = loud; self.logger = logger; self.subtask = subtask
+        }
         func write(_ value: T, timestamp: Timestamp) throws {
             seen += 1
             guard seen <= loud || seen % 1000 == 0 else { return }
-            FileHandle.standardError.write(Data("\(label) #\(seen): \(value)\n".utf8))
+            logger.warning("\(label)", metadata: ["seen": "\(seen)", "subtask": "\(subtask)", "record": "\(value)"])
         }
     }
 }

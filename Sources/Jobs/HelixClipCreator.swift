@@ -19,17 +19,24 @@ public struct HelixClipCreator: ClipCreating {
                                                  credentials: try TwitchCredentials.fromEnvironment()))
     }
 
-    public func createConfirmedClip(broadcasterID: String) async throws -> ConfirmedClip {
+    /// One Create Clip request: `HelixClient` does not repeat a POST on 5xx or a lost answer (it may have created
+    /// the clip); the stage's policy owns the retries and `CreateClip` the durable clip id.
+    public func createClip(broadcasterID: String) async throws -> PendingClip {
         let created = try await client.createClip(broadcasterID: broadcasterID)
+        return PendingClip(id: created.id.rawValue, editURL: created.editURL)
+    }
+
+    public func confirmClip(_ pending: PendingClip) async throws -> ConfirmedClip {
+        let id = TwitchClipID(pending.id)
         let deadline = ContinuousClock.now + confirmWithin
         while true {
             try await Task.sleep(for: min(pollEvery, max(.zero, deadline - ContinuousClock.now)))
-            if let clip = try await client.clips(ids: [created.id]).first(where: { $0.id == created.id }) {
-                return ConfirmedClip(id: clip.id.rawValue, url: clip.url, editURL: created.editURL, embedURL: clip.embedURL,
+            if let clip = try await client.clips(ids: [id]).first(where: { $0.id == id }) {
+                return ConfirmedClip(id: clip.id.rawValue, url: clip.url, editURL: pending.editURL, embedURL: clip.embedURL,
                                      thumbnailURL: clip.thumbnailURL, title: clip.title)
             }
             if ContinuousClock.now >= deadline {
-                throw TwitchError.clipNotConfirmed(clipID: created.id, window: confirmWithin)
+                throw TwitchError.clipNotConfirmed(clipID: id, window: confirmWithin)
             }
         }
     }

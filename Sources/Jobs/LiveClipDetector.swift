@@ -67,8 +67,11 @@ public struct LiveClipDetectorConfig: Sendable {
 /// The detector stages are the replay job's own, so the live job flags exactly what the golden files say.
 public enum LiveClipDetector {
     public static let name = "clip-detector"
-    /// Attempts of one clip creation start at these offsets, all within the budget (DESIGN.md §8 step 5).
-    public static let createRetry = AsyncRetryPolicy.attempts(at: [.zero, .seconds(3), .seconds(6)], within: .seconds(10))
+    /// Attempts of one clip creation start at these offsets, all within the budget (DESIGN.md §8 step 5). This is
+    /// the only retry of Create Clip (the HTTP client does not repeat the POST); an attempt after a 202 confirms
+    /// that clip, and once every request is spent (`ClipRequestsExhausted`) no further attempt is made.
+    public static let createRetry = AsyncRetryPolicy.attempts(at: [.zero, .seconds(3), .seconds(6)], within: .seconds(10),
+                                                              retryIf: { !($0 is ClipRequestsExhausted) })
 
     public static func job(name: String = name, config: LiveClipDetectorConfig, creator: any ClipCreating) throws -> Job {
         let pool = PostgresConnectionPool(configuration: try config.postgresConfiguration())

@@ -9,9 +9,8 @@ public final class MonitorMetrics: Sendable {
     public let activeStreamCount: Gauge
     /// Chat messages per second received from IRC, over the last rate interval (the seed's `chat_message_rate`).
     public let chatMessageRate: Gauge
-    /// Twitch API calls that failed, by endpoint (the seed's `twitch_api_errors_total`).
-    public let twitchAPIErrorsStreams: Counter
-    public let twitchAPIErrorsUsers: Counter
+    // The seed's `twitch_api_errors_total` is the Twitch client's (`TwitchAPIMetrics`, labelled endpoint and kind):
+    // counting failed polls here as well put each failure in two series.
     public let chatMessagesReceived: Counter
     /// Acknowledged by Kafka.
     public let chatMessagesPublished: Counter
@@ -34,8 +33,6 @@ public final class MonitorMetrics: Sendable {
     public init(factory: MetricsFactory = MetricsSystem.factory) {
         activeStreamCount = Gauge(label: "active_stream_count", factory: factory)
         chatMessageRate = Gauge(label: "chat_message_rate", factory: factory)
-        twitchAPIErrorsStreams = Counter(label: "twitch_api_errors_total", dimensions: [("endpoint", "streams")], factory: factory)
-        twitchAPIErrorsUsers = Counter(label: "twitch_api_errors_total", dimensions: [("endpoint", "users")], factory: factory)
         chatMessagesReceived = Counter(label: "chat_messages_received_total", factory: factory)
         chatMessagesPublished = Counter(label: "chat_messages_published_total", factory: factory)
         chatBackpressureWaits = Counter(label: "chat_backpressure_waits_total", factory: factory)

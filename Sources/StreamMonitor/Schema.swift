@@ -61,5 +61,17 @@ CREATE TABLE IF NOT EXISTS clips (
 -- The API's queries: newest first in a time range, optionally per channel, with a keyset cursor.
 CREATE INDEX IF NOT EXISTS clips_created ON clips (created_at DESC, anomaly_id DESC);
 CREATE INDEX IF NOT EXISTS clips_broadcaster_created ON clips (broadcaster_id, created_at DESC, anomaly_id DESC);
+
+-- The clip detector's Create Clip requests per anomaly, written before and right after each request: a retry, a
+-- restarted job or a restore from an older savepoint confirms the clip a 202 already named instead of creating
+-- another, and never sends more than three Create Clip requests for one anomaly (DESIGN.md §8).
+CREATE TABLE IF NOT EXISTS clip_requests (
+    anomaly_id      TEXT PRIMARY KEY,
+    broadcaster_id  TEXT NOT NULL,
+    create_requests INTEGER NOT NULL DEFAULT 0,        -- Create Clip requests sent (or about to be), ever
+    clip_id         TEXT,                              -- the id Twitch's 202 returned; NULL until one did
+    edit_url        TEXT,
+    updated_at      TIMESTAMPTZ NOT NULL DEFAULT now()
+);
 """#
 }

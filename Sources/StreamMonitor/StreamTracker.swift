@@ -64,7 +64,6 @@ public actor StreamTracker {
             streams = try await directory.liveStreams(ids: tracked.keys.sorted())
             health.report(.twitch, up: true, detail: "Get Streams: \(streams.count) of \(tracked.count) tracked channels live")
         } catch {
-            metrics.twitchAPIErrorsStreams.increment()
             health.report(.twitch, up: false, detail: "Get Streams failed: \(error)")
             logger.error("Get Streams failed; liveness keys not refreshed this round", metadata: ["error": "\(error)"])
             return
@@ -151,7 +150,6 @@ public actor StreamTracker {
                     asked = true
                     health.report(.twitch, up: true, detail: "Get Users: \(found.count) of \(logins.count) logins known")
                 } catch {
-                    metrics.twitchAPIErrorsUsers.increment()
                     health.report(.twitch, up: false, detail: "Get Users failed: \(error)")
                     logger.error("cannot resolve tracked logins; will retry on the next poll", metadata: ["error": "\(error)"])
                 }

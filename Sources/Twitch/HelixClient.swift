@@ -6,8 +6,11 @@ import Logging
 ///
 /// - `Ratelimit-Remaining: 0` holds further requests until `Ratelimit-Reset`; a 429 waits until the reset and retries
 ///   (at most `rateLimitRetries` times), then throws `TwitchError.rateLimited`.
-/// - 5xx and transport failures (timeouts included) are retried with exponential backoff, `serverErrorAttempts`
-///   tries in all, then surface as `.server` / `.transport` / `.timeout`.
+/// - 5xx and transport failures (timeouts included) of reads are retried with exponential backoff,
+///   `serverErrorAttempts` tries in all, then surface as `.server` / `.transport` / `.timeout`. A POST (Create Clip)
+///   is never repeated after them: it is not idempotent — the lost answer may have created a clip — so its caller
+///   owns that retry (the clip detector's stage policy, with the clip id made durable between attempts).
+///   401 and 429 answers are repeated for POSTs too: Twitch refused those requests, so they created nothing.
 /// - 401 renews the token once (single-flight in `TwitchAuth`) and retries once; a second 401 is `.unauthorized`.
 /// - 400/403/404 are not retried: `.badRequest`, `.forbidden`, `.notFound` (Create Clip: broadcaster offline).
 public struct HelixClient: Sendable {
@@ -142,6 +145,9 @@ public struct HelixClient: Sendable {
                          token kind: TwitchTokenKind) async throws -> HTTPResponse {
         do {
             return try await performWithRecovery(endpoint: endpoint, method: method, path: path, query: query, kind: kind)
+        } catch let failed as TokenFailure {
+            // `TwitchAuth` counted it (oauth_token): one failure, one count.
+            throw failed.error
         } catch let error as TwitchError {
             metrics.error(endpoint: endpoint, kind: error.kind)
             throw error
@@ -151,10 +157,11 @@ public struct HelixClient: Sendable {
     private func performWithRecovery(endpoint: String, method: HTTPMethod, path: String, query: [(String, String)],
                                      kind: TwitchTokenKind) async throws -> HTTPResponse {
         let url = FormEncoding.url(endpoints.helixBaseURL, path, query)
-        var token = try await auth.token(kind)
+        var token = try await TokenFailure.marking { try await auth.token(kind) }
         var renewed = false
         var failures = 0
         var rateLimitRetries = 0
+        let attemptsOnFailure = method == .post ? 1 : configuration.serverErrorAttempts
         while true {
             let hold = await limiter.delayBeforeRequest(kind: kind)
             if hold > .zero {
@@ -168,7 +175,7 @@ public struct HelixClient: Sendable {
                 response = try await transport.send(request, endpoint: endpoint)
             } catch let error as TwitchError {
                 failures += 1
-                guard failures < configuration.serverErrorAttempts else { throw error }
+                guard failures < attemptsOnFailure else { throw error }
                 metrics.retry(endpoint: endpoint, reason: "transport")
                 logger.info("\(endpoint) failed (\(error)); retry \(failures)")
                 try await Task.sleep(for: Backoff.delay(base: configuration.serverErrorBackoff, retry: failures))
@@ -184,7 +191,8 @@ public struct HelixClient: Sendable {
                 }
                 renewed = true
                 metrics.retry(endpoint: endpoint, reason: "unauthorized")
-                token = try await auth.renewAfterUnauthorized(kind, rejected: token)
+                let rejected = token
+                token = try await TokenFailure.marking { try await auth.renewAfterUnauthorized(kind, rejected: rejected) }
             case 429:
                 metrics.rateLimited(endpoint: endpoint)
                 let resetAt = HelixRateLimiter.resetEpoch(response.headers)
@@ -199,7 +207,7 @@ public struct HelixClient: Sendable {
                 try await Task.sleep(for: bounded)
             case 500...599:
                 failures += 1
-                guard failures < configuration.serverErrorAttempts else {
+                guard failures < attemptsOnFailure else {
                     throw TwitchError.server(status: response.status, message: HelixDecoding.errorMessage(response.body))
                 }
                 metrics.retry(endpoint: endpoint, reason: "server")
@@ -226,6 +234,14 @@ public struct HelixClient: Sendable {
 
     private func chunks(_ items: [String], _ size: Int) -> [[String]] {
         stride(from: 0, to: items.count, by: size).map { Array(items[$0..<min($0 + size, items.count)]) }
+    }
+}
+
+/// A token could not be had for a Helix call: already counted by `TwitchAuth`, so `perform` does not count it again.
+private struct TokenFailure: Error {
+    let error: TwitchError
+    static func marking(_ body: () async throws -> String) async throws -> String {
+        do { return try await body() } catch let error as TwitchError { throw TokenFailure(error: error) }
     }
 }
 

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Metrics
 import Synchronization
 
@@ -10,36 +11,42 @@ import Synchronization
 /// - `twitch_api_retries_total{endpoint,reason}`
 /// - `twitch_api_token_refreshes_total{token}`
 /// - `twitch_api_latency{endpoint}` (timer; seconds in Prometheus)
+///
+/// Each failed call is counted once in `twitch_api_errors_total`, under the endpoint whose request failed: a Helix
+/// call that fails because no token could be minted is an `oauth_token` error, not also one of the Helix endpoint.
 public final class TwitchAPIMetrics: Sendable {
     private let counts = Mutex<[String: Int]>([:])
+    private let factory: any MetricsFactory
 
-    public init() {}
+    /// `factory` is the process's bootstrapped one by default; tests pass their own registry's.
+    public init(factory: any MetricsFactory = MetricsSystem.factory) { self.factory = factory }
 
     func request(endpoint: String, status: Int, latency: Duration) {
-        Counter(label: "twitch_api_requests_total", dimensions: [("endpoint", endpoint), ("status", String(status))]).increment()
-        Metrics.Timer(label: "twitch_api_latency", dimensions: [("endpoint", endpoint)]).record(duration: latency)
+        Counter(label: "twitch_api_requests_total", dimensions: [("endpoint", endpoint), ("status", String(status))], factory: factory).increment()
+        Metrics.Timer(label: "twitch_api_latency", dimensions: [("endpoint", endpoint)], factory: factory).record(duration: latency)
         bump("requests{\(endpoint),\(status)}")
         bump("requests")
     }
 
     func error(endpoint: String, kind: String) {
-        Counter(label: "twitch_api_errors_total", dimensions: [("endpoint", endpoint), ("kind", kind)]).increment()
+        Counter(label: "twitch_api_errors_total", dimensions: [("endpoint", endpoint), ("kind", kind)], factory: factory).increment()
         bump("errors{\(endpoint),\(kind)}")
         bump("errors{\(kind)}")
+        bump("errors")
     }
 
     func rateLimited(endpoint: String) {
-        Counter(label: "twitch_api_rate_limited_total", dimensions: [("endpoint", endpoint)]).increment()
+        Counter(label: "twitch_api_rate_limited_total", dimensions: [("endpoint", endpoint)], factory: factory).increment()
         bump("rate_limited")
     }
 
     func retry(endpoint: String, reason: String) {
-        Counter(label: "twitch_api_retries_total", dimensions: [("endpoint", endpoint), ("reason", reason)]).increment()
+        Counter(label: "twitch_api_retries_total", dimensions: [("endpoint", endpoint), ("reason", reason)], factory: factory).increment()
         bump("retries{\(reason)}")
     }
 
     func tokenRefresh(kind: String) {
-        Counter(label: "twitch_api_token_refreshes_total", dimensions: [("token", kind)]).increment()
+        Counter(label: "twitch_api_token_refreshes_total", dimensions: [("token", kind)], factory: factory).increment()
         bump("token_refreshes")
         bump("token_refreshes{\(kind)}")
     }
@@ -51,6 +58,8 @@ public final class TwitchAPIMetrics: Sendable {
     public var requests: Int { read("requests") }
     public func requests(endpoint: String, status: Int) -> Int { read("requests{\(endpoint),\(status)}") }
     public func errors(kind: String) -> Int { read("errors{\(kind)}") }
+    /// Every failure counted, whatever the endpoint and kind (the sum of the `twitch_api_errors_total` series).
+    public var errors: Int { read("errors") }
     public func errors(endpoint: String, kind: String) -> Int { read("errors{\(endpoint),\(kind)}") }
     public var rateLimitedResponses: Int { read("rate_limited") }
     /// Retries by reason: `server` (5xx), `transport`, `rate_limited`, `unauthorized`.

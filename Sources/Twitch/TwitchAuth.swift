@@ -79,7 +79,17 @@ public actor TwitchAuth {
         return token
     }
 
+    /// Counts a failed mint once, as an `oauth_token` error (the request that failed), whatever the cause.
     private func mint(_ kind: TwitchTokenKind) async throws -> String {
+        do {
+            return try await mintUncounted(kind)
+        } catch let error as TwitchError {
+            metrics.error(endpoint: "oauth_token", kind: error.kind)
+            throw error
+        }
+    }
+
+    private func mintUncounted(_ kind: TwitchTokenKind) async throws -> String {
         var form = [("client_id", credentials.clientID)]
         switch kind {
         case .app:
@@ -104,9 +114,7 @@ public actor TwitchAuth {
         let response = try await sendWithServerRetries(request, endpoint: "oauth_token")
         guard response.status == 200 else {
             let message = HelixDecoding.errorMessage(response.body)
-            let error = TwitchError.unauthorized("\(kind == .app ? "client credentials" : "token refresh") rejected with \(response.status): \(message)")
-            metrics.error(endpoint: "oauth_token", kind: error.kind)
-            throw error
+            throw TwitchError.unauthorized("\(kind == .app ? "client credentials" : "token refresh") rejected with \(response.status): \(message)")
         }
         let answer = try HelixDecoding.decode(OAuthTokenResponse.self, from: response.body, what: "OAuth token")
         if kind == .user, let rotated = answer.refreshToken { refreshToken = rotated }
@@ -122,11 +130,12 @@ public actor TwitchAuth {
         if credentials.hasUserToken { kinds.append(.user) }
         var results: [TwitchTokenKind: TokenValidation] = [:]
         for kind in kinds {
+            // Minting failures are counted by `mint` (oauth_token); validation failures here, once (oauth_validate).
             var token = try await self.token(kind)
-            var validation = try await validateOnce(token)
+            var validation = try await countedValidation(token)
             if validation == nil {
                 token = try await renewAfterUnauthorized(kind, rejected: token)
-                validation = try await validateOnce(token)
+                validation = try await countedValidation(token)
             }
             guard let validation else {
                 let error = TwitchError.unauthorized("the freshly minted \(kind.rawValue) token does not validate")
@@ -134,7 +143,9 @@ public actor TwitchAuth {
                 throw error
             }
             guard validation.clientID == credentials.clientID else {
-                throw TwitchError.unauthorized("the \(kind.rawValue) token belongs to client \(validation.clientID), not \(credentials.clientID)")
+                let error = TwitchError.unauthorized("the \(kind.rawValue) token belongs to client \(validation.clientID), not \(credentials.clientID)")
+                metrics.error(endpoint: "oauth_validate", kind: error.kind)
+                throw error
             }
             if kind == .user, !validation.scopes.contains("clips:edit") {
                 logger.warning("the user token lacks clips:edit: Create Clip will fail", metadata: ["scopes": "\(validation.scopes)"])
@@ -142,6 +153,15 @@ public actor TwitchAuth {
             results[kind] = validation
         }
         return results
+    }
+
+    private func countedValidation(_ token: String) async throws -> TokenValidation? {
+        do {
+            return try await validateOnce(token)
+        } catch let error as TwitchError {
+            metrics.error(endpoint: "oauth_validate", kind: error.kind)
+            throw error
+        }
     }
 
     /// nil when Twitch says 401 (invalid or expired token).
@@ -157,10 +177,11 @@ public actor TwitchAuth {
     }
 
     /// Re-validates every `interval` (default: the configuration's hour) until the task is cancelled; failures are
-    /// logged and counted (`twitch_api_errors_total{endpoint="oauth_validate"}`), never fatal.
+    /// logged and counted once by `validate` (`twitch_api_errors_total{endpoint="oauth_validate"}`, or `oauth_token`
+    /// when a token could not be minted), never fatal.
     public nonisolated func startPeriodicValidation(every interval: Duration? = nil) -> Task<Void, Never> {
         let interval = interval ?? configuration.validationInterval
-        return Task { [logger, metrics] in
+        return Task { [logger] in
             while !Task.isCancelled {
                 do { try await Task.sleep(for: interval) } catch { return }
                 do {
@@ -168,7 +189,6 @@ public actor TwitchAuth {
                 } catch is CancellationError {
                     return
                 } catch {
-                    metrics.error(endpoint: "oauth_validate", kind: (error as? TwitchError)?.kind ?? "other")
                     logger.error("hourly token validation failed: \(error)")
                 }
             }
@@ -183,10 +203,8 @@ public actor TwitchAuth {
                 guard (500...599).contains(response.status), attempt < configuration.serverErrorAttempts else { return response }
                 metrics.retry(endpoint: endpoint, reason: "server")
             } catch let error as TwitchError {
-                guard attempt < configuration.serverErrorAttempts else {
-                    metrics.error(endpoint: endpoint, kind: error.kind)
-                    throw error
-                }
+                // Not counted here: the caller counts the failure once.
+                guard attempt < configuration.serverErrorAttempts else { throw error }
                 metrics.retry(endpoint: endpoint, reason: "transport")
             }
             try await Task.sleep(for: Backoff.delay(base: configuration.serverErrorBackoff, retry: attempt))

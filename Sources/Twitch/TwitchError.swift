@@ -12,7 +12,7 @@ public enum TwitchError: Error, Sendable, Equatable, CustomStringConvertible {
     case badRequest(String)
     /// 429 still answered after the bounded retries; `resetAt` from `Ratelimit-Reset`.
     case rateLimited(resetAt: Date?)
-    /// 5xx still answered after the bounded retries.
+    /// 5xx still answered after the bounded retries (a POST is not retried: see `HelixClient`).
     case server(status: Int, message: String)
     /// Another unexpected HTTP status.
     case unexpectedStatus(Int, String)
@@ -35,7 +35,7 @@ public enum TwitchError: Error, Sendable, Equatable, CustomStringConvertible {
         case .badRequest(let m): "Twitch rejected the request (400): \(m)"
         case .rateLimited(let resetAt):
             "Twitch rate limit still exceeded after retrying (429)" + (resetAt.map { "; bucket resets at \($0)" } ?? "")
-        case .server(let status, let m): "Twitch server error \(status) after retries: \(m)"
+        case .server(let status, let m): "Twitch server error \(status): \(m)"
         case .unexpectedStatus(let status, let m): "unexpected HTTP \(status) from Twitch: \(m)"
         case .transport(let m): "cannot reach Twitch: \(m)"
         case .timeout(let m): "Twitch did not answer in time: \(m)"

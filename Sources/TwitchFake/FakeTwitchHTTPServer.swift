@@ -7,7 +7,8 @@ import ServiceLifecycle
 import Synchronization
 
 /// The fake's HTTP side: OAuth (`/oauth2/token|validate|revoke`), Helix (`/helix/streams|users|clips`) and the
-/// control routes (`POST /_fake/faults`, `GET /_fake/state`, `GET /_fake/clips`), playing `scenario` on `clock`.
+/// control routes (`POST /_fake/faults` — global or per endpoint, `GET /_fake/state`, `GET /_fake/clips`,
+/// `GET /_fake/requests`: when each Helix request arrived, per endpoint), playing `scenario` on `clock`.
 /// A `Service`: run it in a ServiceGroup (graceful shutdown on SIGTERM) or in a task and cancel it.
 public final class FakeTwitchHTTPServer: Service, Sendable {
     public let scenario: Scenario
@@ -23,6 +24,8 @@ public final class FakeTwitchHTTPServer: Service, Sendable {
     let extraRoutes: @Sendable (Router<BasicRequestContext>) -> Void
     private let bound = Mutex<BindState>(.waiting([]))
     private let served = Mutex<[Int: Int]>([:])
+    /// When each Helix request arrived (epoch seconds), by endpoint, faults included.
+    private let requestLog = Mutex<[String: [Double]]>([:])
 
     private enum BindState {
         case waiting([CheckedContinuation<Int, any Error>])
@@ -69,6 +72,13 @@ public final class FakeTwitchHTTPServer: Service, Sendable {
     public var createdClips: [FakeClipRecord] { clips.all() }
     /// Responses served per status (Helix and OAuth).
     public func responsesServed(status: Int) -> Int { served.withLock { $0[status, default: 0] } }
+    /// When each request to a Helix endpoint (`create_clip`, `get_clips`, …) arrived, epoch seconds, oldest first.
+    public func requestTimes(endpoint: String) -> [Double] { requestLog.withLock { $0[endpoint] ?? [] } }
+
+    func recordRequest(_ endpoint: String) {
+        let now = Date().timeIntervalSince1970
+        requestLog.withLock { $0[endpoint, default: []].append(now) }
+    }
 
     /// The port, once bound (port 0 in the configuration binds a free one).
     public func boundPort() async throws -> Int {
@@ -124,14 +134,15 @@ public final class FakeTwitchHTTPServer: Service, Sendable {
         router.post("/oauth2/token") { request, _ in await self.counted(self.token(request)) }
         router.get("/oauth2/validate") { request, _ in await self.counted(self.validate(request)) }
         router.post("/oauth2/revoke") { request, _ in await self.counted(self.revoke(request)) }
-        router.get("/helix/streams") { request, _ in await self.counted(self.helix(request, self.getStreams)) }
-        router.get("/helix/users") { request, _ in await self.counted(self.helix(request, self.getUsers)) }
-        router.get("/helix/clips") { request, _ in await self.counted(self.helix(request, self.getClips)) }
-        router.post("/helix/clips") { request, _ in await self.counted(self.helix(request, self.createClip)) }
+        router.get("/helix/streams") { request, _ in await self.counted(self.helix(request, endpoint: "get_streams", self.getStreams)) }
+        router.get("/helix/users") { request, _ in await self.counted(self.helix(request, endpoint: "get_users", self.getUsers)) }
+        router.get("/helix/clips") { request, _ in await self.counted(self.helix(request, endpoint: "get_clips", self.getClips)) }
+        router.post("/helix/clips") { request, _ in await self.counted(self.helix(request, endpoint: "create_clip", self.createClip)) }
         router.post("/_fake/faults") { request, _ in await self.postFaults(request) }
         router.get("/_fake/faults") { _, _ in self.faultsResponse() }
         router.get("/_fake/state") { _, _ in self.stateResponse() }
         router.get("/_fake/clips") { _, _ in self.clipsResponse() }
+        router.get("/_fake/requests") { _, _ in self.requestsResponse() }
         router.get("/_fake/thumbnails/:file") { _, context in self.thumbnail(context.parameters.get("file") ?? "") }
         extraRoutes(router)
         return router
@@ -142,9 +153,10 @@ public final class FakeTwitchHTTPServer: Service, Sendable {
         return response
     }
 
-    /// The configured extra latency (a fault switch), on every OAuth and Helix answer.
-    func injectedLatency() async {
-        let ms = faultSwitch.faults.latencyMilliseconds
+    /// The configured extra latency (a fault switch), on every OAuth and Helix answer, plus the endpoint's own.
+    func injectedLatency(endpoint: String? = nil) async {
+        let faults = faultSwitch.faults
+        let ms = faults.latencyMilliseconds + (endpoint.flatMap { faults.endpoints[$0]?.latencyMilliseconds } ?? 0)
         if ms > 0 { try? await Task.sleep(for: .milliseconds(ms)) }
     }
 
@@ -179,8 +191,14 @@ public final class FakeTwitchHTTPServer: Service, Sendable {
             "live": liveNow,
             "live_tokens": tokens.liveTokenCount,
             "clips_created": clips.all().count,
+            "requests": requestLog.withLock { $0.mapValues(\.count) },
             "responses": served.withLock { Dictionary(uniqueKeysWithValues: $0.map { (String($0.key), $0.value) }) },
         ] as [String: Any])
+    }
+
+    /// `{"create_clip": [epoch seconds…], …}`: when each Helix request arrived, per endpoint.
+    private func requestsResponse() -> Response {
+        FakeHTTPResponse.json(.ok, requestLog.withLock { $0 } as [String: Any])
     }
 
     private func clipsResponse() -> Response {

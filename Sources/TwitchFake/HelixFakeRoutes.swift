@@ -13,13 +13,14 @@ struct HelixCall {
 /// `/helix/streams|users|clips` (twitch.md §2–4, §8 items 6–15). Every answer passes through `helix(_:_:)`:
 /// injected latency, forced statuses and error rate, token check, then the per-token bucket.
 extension FakeTwitchHTTPServer {
-    func helix(_ request: Request, _ handler: (HelixCall) -> Response) async -> Response {
-        await injectedLatency()
+    func helix(_ request: Request, endpoint: String, _ handler: (HelixCall) -> Response) async -> Response {
+        recordRequest(endpoint)
+        await injectedLatency(endpoint: endpoint)
         let bearer = request.headers[.authorization].flatMap { header -> String? in
             header.lowercased().hasPrefix("bearer ") ? String(header.dropFirst(7)) : nil
         }
         let tokenKey = "token:\(bearer ?? "-")"
-        switch faultSwitch.decide() {
+        switch faultSwitch.decide(endpoint: endpoint) {
         case .forced(let status):
             var headers = rateLimitHeaders(helixBuckets.peek(tokenKey))
             if status == 429 {

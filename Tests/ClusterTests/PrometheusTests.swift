@@ -116,6 +116,10 @@ struct PrometheusTests {
             }
 
             let tally = try #require(ours.first("flink_taskmanager_job_task_operator_windows_tallied"))
+            // A key-value group (`key.k3.windows_tallied`): the key joins the name, the value is a label, as in Flink.
+            let perKey = try #require(ours.first("flink_taskmanager_job_task_operator_key_windows_tallied") { $0.labels["key"] == "k3" })
+            #expect(perKey.value > 0 && perKey.labels["operator_name"] == "tally")
+            #expect(ours.first("flink_taskmanager_job_task_operator_key_k3_windows_tallied") == nil)
             #expect(tally.labels["operator_name"] == "tally")
             #expect(tally.labels["job_id"] == id.description)
             #expect(tally.labels["job_name"] == "endless")

@@ -154,6 +154,8 @@ struct ConfigFilesTests {
         #expect(MetricCatalog.isExported("flink_jobmanager_taskSlotsTotal"))
         #expect(!MetricCatalog.isExported("flink_taskmanager_job_task_numRecordsTeleported"))
         #expect(!MetricCatalog.isExported("made_up_metric_total"))
+        #expect(MetricCatalog.isExported("flink_taskmanager_job_task_operator_broadcaster_id_anomalies_detected"))
+        #expect(!MetricCatalog.isExported("flink_taskmanager_job_task_operator_broadcaster_id_anomalies_teleported"))
     }
 
     @Test("the Dockerfile copies files that exist, builds both executables and runs as a non-root user")

@@ -45,6 +45,11 @@ enum MetricCatalog {
             for scope in flinkScopes where name.hasPrefix("flink_\(scope)_") {
                 let metric = String(name.dropFirst("flink_\(scope)_".count))
                 if sanitizedLiterals.contains(metric) { return true }
+                // A key-value group (`addGroup(key, value)`, registered as `key.value.metric`): `<key>_<metric>`.
+                for split in metric.indices where metric[split] == "_" {
+                    let key = String(metric[..<split]), rest = String(metric[metric.index(after: split)...])
+                    if sanitizedLiterals.contains(key) && sanitizedLiterals.contains(rest) { return true }
+                }
             }
             return false
         }

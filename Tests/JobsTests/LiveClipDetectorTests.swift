@@ -47,6 +47,9 @@ struct LiveClipDetectorTests {
         // Let the sink's metrics settle, then stop.
         let metrics = first.stageMetrics()
         #expect(metrics["anomaly-detector"]?["anomalies_detected"] == 1)
+        // Per channel too: Flink's key-value group, exported as …_broadcaster_id_anomalies_detected{broadcaster_id="502"}.
+        #expect(metrics["anomaly-detector"]?["broadcaster_id.502.anomalies_detected"] == 1)
+        #expect(metrics["anomaly-detector"]?["broadcaster_id.501.anomalies_detected"] == nil)
         first.cancel()
         _ = await first.completion()
         #expect(metrics["clips"]?["clips_created_success"] == 1)
@@ -131,11 +134,16 @@ final class RecordingClipCreator: ClipCreating {
         var description: String { "broadcaster \(id) is offline (404)" }
     }
 
-    func createConfirmedClip(broadcasterID: String) async throws -> ConfirmedClip {
+    func createClip(broadcasterID: String) async throws -> PendingClip {
         let n = log.withLock { $0.append(broadcasterID); return $0.count }
         if failing { throw Offline(id: broadcasterID) }
-        return ConfirmedClip(id: "clip-\(broadcasterID)-\(n)", url: "https://clips.example/\(n)", editURL: "https://edit.example/\(n)",
-                           embedURL: nil, thumbnailURL: nil, title: "burst")
+        return PendingClip(id: "clip-\(broadcasterID)-\(n)", editURL: "https://edit.example/\(n)")
+    }
+
+    func confirmClip(_ clip: PendingClip) async throws -> ConfirmedClip {
+        let n = clip.id.split(separator: "-").last.map(String.init) ?? "?"
+        return ConfirmedClip(id: clip.id, url: "https://clips.example/\(n)", editURL: clip.editURL,
+                             embedURL: nil, thumbnailURL: nil, title: "burst")
     }
 }
 

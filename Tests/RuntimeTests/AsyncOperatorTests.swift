@@ -114,6 +114,20 @@ struct AsyncOperatorTests {
         #expect(f.attempts[9] == 2)
     } }
 
+    @Test("an error the policy marks non-retryable ends the call after one attempt")
+    func nonRetryable() async throws { try await onThread {
+        let f = Scripted()
+        let h = try harness(f, retry: .attempts(at: [.zero, .milliseconds(50), .milliseconds(100)], within: .seconds(2),
+                                                retryIf: { !($0 is Boom) }))
+        try h.process(.init(id: 5, failFirst: 10), timestamp: 0)
+        #expect(try h.runMailbox { h.records.count == 1 })
+        let r = try #require(h.records.first)
+        #expect(r.attempts == 1)
+        #expect(r.failure?.message.contains("boom") == true)
+        #expect(f.attempts[5] == 1)
+        #expect(h.metric("numAsyncRetries") == 0)
+    } }
+
     @Test("end of input waits for the calls in flight")
     func endOfInputWaits() async throws { try await onThread {
         let h = try harness(Scripted())

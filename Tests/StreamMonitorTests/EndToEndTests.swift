@@ -277,7 +277,9 @@ final class E2EEnvironment: Sendable {
 
     func startMonitor(adjust: (inout MonitorConfiguration) -> Void = { _ in }) async throws -> RunningMonitor {
         let fake = FakeTwitchConfiguration()
-        let helix = try HelixClient(endpoints: endpoints, credentials: TwitchCredentials(clientID: fake.clientID, clientSecret: fake.clientSecret))
+        // The client's metrics in the test's registry, as the monitor process has them in its one registry.
+        let helix = try HelixClient(endpoints: endpoints, credentials: TwitchCredentials(clientID: fake.clientID, clientSecret: fake.clientSecret),
+                                    metrics: TwitchAPIMetrics(factory: PrometheusMetricsFactory(registry: registry)))
         var configuration = monitorConfiguration()
         adjust(&configuration)
         let service = try StreamMonitorService(configuration: configuration, directory: HelixStreamDirectory(client: helix),

@@ -13,7 +13,7 @@ struct MonitorUnitTests {
         let file = try String(contentsOf: repositoryRoot.appendingPathComponent("infrastructure/postgres/init.sql"), encoding: .utf8)
         #expect(HighlightsSchema.sql == file.trimmingCharacters(in: .newlines))
         let statements = HighlightsSchema.statements()
-        #expect(statements.count == 5)   // two tables, three indexes
+        #expect(statements.count == 6)   // three tables, three indexes
         #expect(statements.allSatisfy { !$0.contains("--") && !$0.contains(";") })
         #expect(statements.first?.hasPrefix("CREATE TABLE IF NOT EXISTS streamers") == true)
     }

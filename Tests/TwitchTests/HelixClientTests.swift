@@ -209,7 +209,7 @@ struct HelixClientTests {
         }
     }
 
-    @Test("A refresh token the server rejects surfaces as unauthorized after one attempt")
+    @Test("A refresh token the server rejects surfaces as unauthorized after one attempt, counted once (oauth_token)")
     func refreshFails() async throws {
         try await withFakeTwitch { fake in
             var credentials = fake.credentials
@@ -219,6 +219,30 @@ struct HelixClientTests {
             catch TwitchError.unauthorized(let message) { #expect(message.contains("Invalid refresh token")) }
             #expect(client.metrics.tokenRefreshes(kind: "user") == 1)
             #expect(fake.server.createdClips.isEmpty)
+            // One failure, one series: the request that failed was the token's, not Create Clip's.
+            #expect(client.metrics.errors(endpoint: "oauth_token", kind: "unauthorized") == 1)
+            #expect(client.metrics.errors == 1)
+        }
+    }
+
+    @Test("Create Clip answered 5xx or not answered is not sent again by the client (it may have created a clip)")
+    func createClipNotRepeated() async throws {
+        try await withFakeTwitch { fake in
+            let client = try fake.client { $0.requestTimeout = .seconds(3) }
+            fake.server.updateFaults { $0.endpoints["create_clip"] = FakeEndpointFaults(forcedStatus: 500, forcedCount: 3) }
+            do { _ = try await client.createClip(broadcasterID: "1001"); Issue.record("expected a server error") }
+            catch TwitchError.server(let status, _) { #expect(status == 500) }
+            #expect(fake.server.requestTimes(endpoint: "create_clip").count == 1)
+            #expect(client.metrics.retries(reason: "server") == 0)
+            // Only Create Clip was faulted: reads pass, and Get Clips failing alone is retried as before.
+            #expect(try await client.streams(userIDs: ["1001"]).count == 1)
+            fake.server.updateFaults { $0.endpoints = ["get_clips": FakeEndpointFaults(forcedStatus: 503, forcedCount: 2)] }
+            #expect(try await client.clips(ids: ["nope"]).isEmpty)
+            #expect(fake.server.requestTimes(endpoint: "get_clips").count == 3)
+            // Slow: the answer is lost to the timeout, and the POST is not repeated either.
+            fake.server.updateFaults { $0.endpoints = ["create_clip": FakeEndpointFaults(latencyMilliseconds: 6000)] }
+            await #expect(throws: TwitchError.self) { try await client.createClip(broadcasterID: "1001") }
+            #expect(fake.server.requestTimes(endpoint: "create_clip").count == 2)
         }
     }
 

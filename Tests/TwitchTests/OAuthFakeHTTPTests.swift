@@ -130,4 +130,27 @@ struct OAuthFakeHTTPTests {
             #expect((state["faults"] as? [String: Any])?["latency_ms"] as? Int == 10)
         }
     }
+
+    @Test("Fault switches per endpoint over HTTP: only Get Clips fails; unknown endpoints are a 400; requests are listed")
+    func endpointFaults() async throws {
+        try await withFakeTwitch { fake in
+            let http = try HTTPClient()
+            let client = try fake.client { $0.serverErrorAttempts = 1 }
+            let set = try await http.execute(HTTPRequest(method: .post, url: "\(fake.baseURL)/_fake/faults",
+                text: #"{"endpoints": {"get_clips": {"force_status": 500, "force_count": 2}}}"#))
+            #expect(set.status == 200)
+            let created = try await client.createClip(broadcasterID: "1001")
+            await #expect(throws: TwitchError.self) { try await client.clips(ids: [created.id]) }
+            #expect(try await client.streams(userIDs: ["1001"]).count == 1)
+            await #expect(throws: TwitchError.self) { try await client.clips(ids: [created.id]) }
+            _ = try await client.clips(ids: [created.id])
+            #expect(fake.server.faults.endpoints.isEmpty)
+            let bad = try await http.execute(HTTPRequest(method: .post, url: "\(fake.baseURL)/_fake/faults",
+                                                         text: #"{"endpoints": {"get_clip": {"force_status": 500}}}"#))
+            #expect(bad.status == 400)
+            let requests = try json(try await http.execute(HTTPRequest(url: "\(fake.baseURL)/_fake/requests")))
+            #expect((requests["get_clips"] as? [Any])?.count == 3)
+            #expect((requests["create_clip"] as? [Any])?.count == 1)
+        }
+    }
 }

@@ -70,7 +70,8 @@ public struct PrometheusReporter: Sendable {
                     let histograms = metrics.histograms(node: node, subtask: i)
                     for (metric, value) in metrics.operatorMetricValues(node: node, subtask: i).sorted(by: { $0.key < $1.key })
                     where !HistogramNames.isPart(metric, of: histograms.keys) {
-                        out.add(scope: "taskmanager_job_task_operator", metric: metric, labels: labels, value: value)
+                        let (name, variables) = KeyValueGroup.split(metric)
+                        out.add(scope: "taskmanager_job_task_operator", metric: name, labels: labels + variables, value: value)
                     }
                     for (metric, statistics) in histograms.sorted(by: { $0.key < $1.key }) {
                         out.addSummary(scope: "taskmanager_job_task_operator", metric: metric, labels: labels, statistics: statistics)
@@ -78,5 +79,15 @@ public struct PrometheusReporter: Sendable {
                 }
             }
         }
+    }
+}
+
+/// Flink's key-value metric groups (`addGroup(key, value)`): a metric registered as `key.value.name` (its REST id) is
+/// exported as Flink's reporter does, `…_key_name{key="value"}` — the key joins the name, the value is a label.
+enum KeyValueGroup {
+    static func split(_ metric: String) -> (name: String, variables: [(String, String)]) {
+        let parts = metric.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty }) else { return (metric, []) }
+        return ("\(parts[0])_\(parts[2])", [(String(parts[0]), String(parts[1]))])
     }
 }

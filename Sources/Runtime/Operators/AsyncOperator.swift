@@ -153,7 +153,7 @@ enum AsyncCall<F: AsyncFunction> {
         var attempts = 0
         var last = AsyncCallFailure(message: "no attempt was made within the budget", timedOut: false)
         let boxed = Unchecked(input)
-        for offset in retry.attemptOffsets {
+        attempting: for offset in retry.attemptOffsets {
             if let budget = retry.budget, offset >= budget { break }
             let startAt = start.advanced(by: .milliseconds(offset))
             if clock.now < startAt { try? await Task.sleep(until: startAt, clock: clock) }
@@ -169,7 +169,8 @@ enum AsyncCall<F: AsyncFunction> {
                 last = AsyncCallFailure(message: "no answer within \(limit) ms (attempt \(attempts))", timedOut: true)
             case .error(let e):
                 last = AsyncCallFailure(message: "\(e)", timedOut: false)
-                if !retry.isRetryable(e.value) { break }
+                // A labelled break: a plain `break` would only leave the switch and retry a non-retryable error.
+                if !retry.isRetryable(e.value) { break attempting }
             }
         }
         return Done(input: input, outcome: .failure(last), attempts: attempts, latencyMillis: elapsed(), timedOut: last.timedOut)

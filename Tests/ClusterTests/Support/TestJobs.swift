@@ -17,11 +17,17 @@ enum TestJobs {
         typealias Input = WindowResult<String, Int>
         typealias Output = WindowResult<String, Int>
         private var tallied = Counter()
+        private var metrics = MetricGroup()
+        /// Per key too, as a Flink key-value group (`key.<key>.windows_tallied`), as the clip detector counts per channel.
+        private var talliedPerKey: [String: Counter] = [:]
         func open(context: RuntimeContext, state: KeyedStateStore<String>) throws {
             tallied = context.metrics.counter("windows_tallied")
+            metrics = context.metrics
         }
         func processElement(_ value: WindowResult<String, Int>, _ ctx: ProcessContext<String, WindowResult<String, Int>>) throws {
             tallied.increment()
+            if talliedPerKey[value.key] == nil { talliedPerKey[value.key] = metrics.counter("key.\(value.key).windows_tallied") }
+            talliedPerKey[value.key]?.increment()
             try ctx.collect(value)
         }
     }
