@@ -47,7 +47,9 @@ struct ComposeRunTests {
 
         // The monitor: healthy (PostgreSQL, Redis, Kafka, Twitch all up), a streamers row, a liveness key.
         let health = try await run.waitForJSON("the monitor's /health", "http://127.0.0.1:\(try run.hostPort("monitor", 8080))/health") { _ in true }
-        #expect(health.isEmpty == false)
+        let dependencies = (health["dependencies"] as? [String: [String: Any]]) ?? [:]
+        #expect(health["status"] as? String == "ok" && !dependencies.isEmpty && dependencies.values.allSatisfy { $0["status"] as? String == "up" },
+                "\(health)")
         try await run.waitFor("a streamers row written by the monitor as \(run.postgresUser)") {
             try await run.psql("SELECT count(*) FROM streamers WHERE broadcaster_login = 'pixelpioneer'") == "1"
         }
