@@ -123,7 +123,7 @@ let package = Package(
         // The README's demo, end to end (runs scripts/demo.sh with the built binaries).
         .testTarget(name: "DemoTests"),
         // Static checks of docker/ and configs/ against the code (no Docker engine runs here).
-        .testTarget(name: "DeploymentTests", dependencies: ["Cluster", "Observability", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "DeploymentTests", dependencies: ["Cluster", "Observability", "KafkaConnector", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "ObservabilityTests", dependencies: [
             "Observability",
             .product(name: "Logging", package: "swift-log"),

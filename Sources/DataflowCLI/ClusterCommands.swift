@@ -5,6 +5,7 @@ import Foundation
 import HTTPConnector
 import Jobs
 import Logging
+import Runtime
 
 // The cluster side of the command line: `cluster` starts a JobManager with a TaskManager; `run` (without --local),
 // `list` and `cancel` talk to a JobManager through its REST API only, with Flink's flags and output.
@@ -321,7 +322,8 @@ struct ClusterJobResolver: Sendable {
         }
         let parameters = entry.parameters.merging(submission.parameters) { _, new in new }
         let job = try definition.make(entry.name, JobParameters(parameters))
-        return ResolvedJob(job: job, parallelism: submission.parallelism ?? entry.parallelism, parameters: parameters)
+        return ResolvedJob(job: job, parallelism: ParallelismPrecedence.requested(commandLine: submission.parallelism, job: entry.parallelism),
+                           parameters: parameters)
     }
 
     /// The jobs.yaml entries, then the compiled jobs no entry names.

@@ -51,7 +51,9 @@ struct JobOptions: ParsableArguments {
         try configuration.apply(config)
         let parameters = entry.parameters.merging(overrides) { _, new in new }
         let job = try definition.make(entry.name, JobParameters(parameters))
-        return (job, definition, configuration, parallelism ?? (config["parallelism.default"] == nil ? entry.parallelism : nil))
+        // -D parallelism.default here is the command line's, like -p; FLINK_PARALLELISM is the configuration's.
+        let commandLine = parallelism ?? config["parallelism.default"].map { _ in configuration.defaultParallelism }
+        return (job, definition, configuration, ParallelismPrecedence.requested(commandLine: commandLine, job: entry.parallelism))
     }
 }
 

@@ -117,7 +117,7 @@ struct MonitorBenchCommand: AsyncParsableCommand {
         if let kafka { config.kafkaBootstrapServers = kafka }
         let base = postgres ?? config.postgresURL ?? PostgresConfiguration.defaultURL
         config.postgresURL = base + (base.contains("?") ? "&" : "?") + "options=-c%20search_path%3Dmonitor_bench"
-        let pool = PostgresConnectionPool(configuration: try PostgresConfiguration(url: base))
+        let pool = PostgresConnectionPool(configuration: try PostgresConfiguration.fromEnvironment(url: base))
         _ = try await pool.withConnection { try $0.execute("CREATE SCHEMA IF NOT EXISTS monitor_bench") }
         pool.close()
         if let redis { config.redisURL = redis }

@@ -58,7 +58,7 @@ public struct LiveClipDetectorConfig: Sendable {
     }
 
     public func postgresConfiguration() throws -> PostgresConfiguration {
-        try postgresURL.map { try PostgresConfiguration(url: $0) } ?? PostgresConfiguration.fromEnvironment()
+        try PostgresConfiguration.fromEnvironment(url: postgresURL)
     }
 }
 

@@ -53,7 +53,7 @@ public enum PostgresSinkBench {
         guard table.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
             throw JobParameterError("table must be a plain identifier, not '\(table)'")
         }
-        let configuration = try url.map { try PostgresConfiguration(url: $0) } ?? PostgresConfiguration.fromEnvironment()
+        let configuration = try PostgresConfiguration.fromEnvironment(url: url)
         // The table is prepared when the job is built, so that the run measures the writes alone.
         let connection = try PostgresConnection(configuration: configuration)
         _ = try connection.execute("CREATE TABLE IF NOT EXISTS \(table) (id BIGINT PRIMARY KEY, channel TEXT NOT NULL, count BIGINT, mean DOUBLE PRECISION)")

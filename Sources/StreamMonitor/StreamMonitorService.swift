@@ -36,7 +36,7 @@ public final class StreamMonitorService: Service, @unchecked Sendable {
         self.logger = logger
         let metrics = self.metrics
         health = DependencyHealth { dependency, up in metrics.dependencyUp[dependency]?.record(up ? 1 : 0) }
-        let postgres = try configuration.postgresURL.map { try PostgresConfiguration(url: $0) } ?? PostgresConfiguration.fromEnvironment()
+        let postgres = try PostgresConfiguration.fromEnvironment(url: configuration.postgresURL)
         pool = PostgresConnectionPool(configuration: postgres)
         redisConfiguration = try configuration.redisURL.map { try RedisConfiguration(url: $0) } ?? RedisConfiguration.fromEnvironment()
         redis = RedisClient(configuration: redisConfiguration)

@@ -5,7 +5,8 @@ import Testing
 
 /// The dashboard in headless Chromium against `dataflow cluster` (Tests/DashboardFixtures/dashboard_check.py with
 /// --url): the running job is listed, its graph matches the plan, live counts move, busy/backpressure shows, the
-/// subtasks name their TaskManager, the cancel button ends it CANCELED, and the console has no JavaScript errors.
+/// subtasks name their TaskManager, the cancel button ends it CANCELED, the Submit page lists the jobs of jobs.yaml by
+/// name and starts one, and the console has no JavaScript errors.
 /// Screenshots: out/test-artifacts/dashboard/.
 @Suite("Dashboard in a headless browser against dataflow cluster", .serialized)
 struct DashboardBrowserTests {
@@ -21,13 +22,19 @@ struct DashboardBrowserTests {
         let id = try await cluster.submitJob()
         try await cluster.waitUntil("job \(id) is RUNNING") { try await cluster.jobStatus(id) == "RUNNING" }
         let shots = repositoryRoot.appendingPathComponent("out/test-artifacts/dashboard").path
+        // The jobs of the cluster's jobs.yaml, by name: the Submit page must list each (from GET /jars).
+        let jobsYAML = try String(contentsOfFile: cluster.directory + "/jobs.yaml", encoding: .utf8)
+        let names = jobsYAML.split(separator: "\n").compactMap { $0.wholeMatch(of: #/ {2}([A-Za-z0-9_.-]+):\s*/#).map { String($0.output.1) } }
+        #expect(names == [ClusterProcess.jobName])
         let check = try await runProgram(Self.python, [
             repositoryRoot.appendingPathComponent("Tests/DashboardFixtures/dashboard_check.py").path,
-            "--url", cluster.restURL + "/", "--job", ClusterProcess.jobName, "--shots", shots,
+            "--url", cluster.restURL + "/", "--job", ClusterProcess.jobName, "--shots", shots, "--catalog", names.joined(separator: ","),
         ], timeout: 240)
         #expect(check.status == 0, "dashboard_check.py failed:\n\(check.output)\ncluster log:\n\(cluster.log.suffix(2000))")
         #expect(check.output.contains(" 0 failed"), "\(check.output)")
         #expect(check.output.contains("PASS  cancel: job shows CANCELED"), "\(check.output)")
+        for name in names { #expect(check.output.contains("PASS  submit: catalog lists \(name)"), "\(check.output)") }
+        #expect(check.output.contains("PASS  submit: the new job is \(names[0]) at parallelism 1"), "\(check.output)")
         #expect(try await cluster.jobStatus(id) == "CANCELED")
     }
 

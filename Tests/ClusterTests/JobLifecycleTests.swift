@@ -167,6 +167,7 @@ struct JobLifecycleTests {
 struct JarSubmissionTests {
     @Test("GET /jars lists the catalog, POST /jars/:id/run starts a job with the dashboard's parallelism and arguments")
     func listAndRun() async throws {
+        let before = Int64(Date().timeIntervalSince1970 * 1000)
         try await TestCluster.with { c in
             let jars = try await c.raw("/jars")
             #expect(jars.status == 200)
@@ -175,6 +176,12 @@ struct JarSubmissionTests {
             let files = try await c.client.call(JarListHeaders.self).files
             #expect(files.map(\.id) == ["endless", "failing", "clip-detector-replay"])
             #expect(files.first?.entry.first?.description?.contains("until cancelled") == true)
+            // Uploaded: when the JobManager started with these jobs, not 1970.
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            #expect(files.allSatisfy { (before...now).contains($0.uploaded) }, "\(files.map(\.uploaded)) not in \(before)...\(now)")
+            // The Submit page fills its form from these.
+            #expect(files.first?.parallelism == 2)
+            #expect(files.last?.parameters?["input"] == chatFixture)
 
             // As the dashboard posts it: values in the body and in the query.
             let started = try await c.raw("/jars/endless/run?parallelism=3", method: .post, body: #"{"parallelism": 3, "programArgs": ""}"#)

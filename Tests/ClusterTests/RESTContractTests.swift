@@ -164,6 +164,19 @@ struct RESTContractTests {
         #expect(differences.isEmpty, "checkpoint entry differs from Flink's:\n\(differences.joined(separator: "\n"))", sourceLocation: sourceLocation)
     }
 
+    @Test("/jobs/:id/checkpoints/config in Flink's shape (its dashboard asks on every job page); 404 for an unknown job")
+    func checkpointConfig() async throws {
+        try await TestCluster.with { c in
+            let id = try await c.submit("endless", parallelism: 2)
+            _ = try await c.waitForState(id, [.running])
+            let config = try await expectShape(c, "/jobs/\(id)/checkpoints/config", like: FlinkSamples.jobCheckpointsConfig)
+            // No periodic checkpoints: Flink reports a disabled interval as Long.MAX_VALUE.
+            #expect(config["interval"]?.number == Double(Int64.max))
+            #expect(try await c.client.call(CheckpointConfigHeaders.self, JobPath(jobID: id)).externalization.enabled == false)
+            #expect((try await c.raw("/jobs/00000000000000000000000000000000/checkpoints/config")).status == 404)
+        }
+    }
+
     @Test("/jobs/:id/checkpoints: savepoints taken and failed, the one restored, stop's SYNC_SAVEPOINT, in Flink's shape")
     func checkpointStatistics() async throws {
         try await TestCluster.with { c in

@@ -5,11 +5,11 @@
     apt-get install -y chromium chromium-driver                                 # once
     /tmp/dashvenv/bin/python Tests/DashboardFixtures/dashboard_check.py [--url http://127.0.0.1:8081/] [--shots DIR]
 
-Without --url it starts mock_flink.py twice on free ports (one with a job catalog, one without). It opens the
+Without --url it starts mock_flink.py on free ports (and once more with --minimal). It opens the
 dashboard, waits for the job list, opens the jobs, checks the SVG graph against the REST plan (a node per vertex,
 edge labels HASH/FORWARD), the Long.MIN_VALUE "no watermark" mark, that a records counter moves, cancels a job
-(accepting the confirm) and waits for CANCELED, submits a job by name, checks the catalog-404 fallback and the
-"unreachable" banner (mock only), and fails on JavaScript errors. Screenshots go to /tmp/dashboard-shots/.
+(accepting the confirm) and waits for CANCELED, lists the catalog's jobs by name on the Submit page
+(GET /jars) and submits one, checks the "unreachable" banner (mock only), and fails on JavaScript errors. Screenshots go to /tmp/dashboard-shots/.
 Ends with "N passed, N failed".
 """
 
@@ -68,6 +68,12 @@ def rest(base, path):
         return json.loads(r.read() or b"null")
 
 
+def rest_cancel(base, jid):
+    req = urllib.request.Request(base + f"jobs/{jid}?mode=cancel", method="PATCH")
+    with urllib.request.urlopen(req, timeout=5) as r:
+        r.read()
+
+
 def make_driver(width=1440, height=900):
     opts = webdriver.ChromeOptions()
     for a in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", f"--window-size={width},{height}",
@@ -113,7 +119,7 @@ def js_errors(d):
         if e.get("level") != "SEVERE":
             continue
         if "Failed to load resource" in m or "net::ERR_" in m or "/__mock/" in m:
-            continue      # expected while the mock simulates an outage / a 404 catalog
+            continue      # expected while the mock simulates an outage
         if "Some data could not be loaded" in m:
             continue
         bad.append(m)
@@ -176,6 +182,8 @@ def main():
     ap.add_argument("--url", help="dashboard base URL of a running JobManager (default: start the mock)")
     ap.add_argument("--shots", default="/tmp/dashboard-shots")
     ap.add_argument("--job", help="with --url: the running job to open and cancel (default: the first running one)")
+    ap.add_argument("--catalog", help="with --url: the JobManager's jobs.yaml job names, comma-separated; the Submit page "
+                    "must list each and the first is submitted from it")
     a = ap.parse_args()
     global SHOTS
     SHOTS = a.shots
@@ -184,12 +192,11 @@ def main():
     procs = []
     if a.url:
         base = a.url if a.url.endswith("/") else a.url + "/"
-        base404 = base_min = None
+        base_min = None
     else:
         p, base = start_mock()
-        p2, base404 = start_mock("--no-catalog")
         p3, base_min = start_mock("--minimal")
-        procs += [p, p2, p3]
+        procs += [p, p3]
     d = make_driver()
     try:
         # ---------------------------------------------------------------------------------------- overview
@@ -334,12 +341,21 @@ def main():
             shot(d, shots / "taskmanager-dark.png")
 
         # ------------------------------------------------------------------------------------------ submit
-        if not a.url:
-            d.get(base + "#/submit")
-            items = wait(d, lambda drv: drv.find_elements(By.CSS_SELECTOR, ".cat-item"), 10)
-            check("submit: catalog listed", items and len(items) >= 2)
-            target = next(i for i in items if i.get_attribute("data-job") == "chat-publish")
+        # The catalog comes from GET /jars: every job of jobs.yaml is listed by name; no fallback note is accepted.
+        names = a.catalog.split(",") if a.url else ["chat-publish", "clip-detector-replay", "kafka-read-bench", "postgres-sink-bench"]
+        if a.url and not a.catalog:
+            check("submit: --catalog names the jobs.yaml jobs to expect", False)
+        d.get(base + "#/submit")
+        items = wait(d, lambda drv: drv.find_elements(By.CSS_SELECTOR, ".cat-item") or None, 10) or []
+        listed = {i.get_attribute("data-job"): i.find_element(By.CSS_SELECTOR, ".cat-name").text for i in items}
+        for name in names:
+            check(f"submit: catalog lists {name}", listed.get(name) == name, f"listed: {sorted(listed)}")
+        check("submit: no catalog error note", not d.find_elements(By.CSS_SELECTOR, ".submit-grid .note"),
+              d.find_element(By.ID, "view").text[:200])
+        target = next((i for i in items if i.get_attribute("data-job") == names[0]), None)
+        if target is not None:
             target.click()
+            check(f"submit: picking {names[0]} fills the form", d.find_element(By.ID, "job-name").get_attribute("value") == names[0])
             par = d.find_element(By.ID, "job-parallelism")
             par.clear()
             par.send_keys("1")
@@ -347,26 +363,25 @@ def main():
             shot(d, shots / "submit-dark.png")
             before = {j["jid"] for j in rest(base, "jobs/overview")["jobs"]}
             d.find_element(By.CSS_SELECTOR, "form.submit-form button[type=submit]").click()
-            ok = wait(d, lambda drv: "#/jobs/" in drv.current_url and drv.find_elements(By.CSS_SELECTOR, "svg.graph-svg g.node"), 10)
-            after = {j["jid"] for j in rest(base, "jobs/overview")["jobs"]}
-            new = after - before
-            check("submit: job started and its page opened", ok and len(new) == 1 and list(new)[0] in d.current_url, f"{new}")
-            # A bad submission shows the server's error in the form.
-            d.get(base + "#/submit")
-            wait(d, lambda drv: drv.find_elements(By.CSS_SELECTOR, ".cat-item"), 10)
-            name = d.find_element(By.ID, "job-name")
-            name.clear()
-            name.send_keys("no-such-job")
-            d.find_element(By.CSS_SELECTOR, "form.submit-form button[type=submit]").click()
-            err = wait(d, lambda drv: (lambda e: e if e.is_displayed() and "unknown job" in e.text else None)(
-                drv.find_element(By.CSS_SELECTOR, ".form-error")), 8)
-            check("submit: server error shown in the form", err)
-
-        if base404:
-            d.get(base404 + "#/submit")
-            note = wait(d, lambda drv: (lambda t: t if "404" in t else None)(drv.find_element(By.ID, "view").text), 10)
-            check("submit: catalog 404 → note and free-text job name", note and d.find_element(By.ID, "job-name").is_displayed())
-            shot(d, shots / "submit-no-catalog-dark.png", full=False)
+            ok = wait(d, lambda drv: "#/jobs/" in drv.current_url and drv.find_elements(By.CSS_SELECTOR, "svg.graph-svg g.node"), 20)
+            new = {j["jid"]: j for j in rest(base, "jobs/overview")["jobs"] if j["jid"] not in before}
+            check("submit: job started and its page opened", ok and len(new) == 1 and list(new)[0] in d.current_url, f"{list(new)}")
+            check(f"submit: the new job is {names[0]} at parallelism 1",
+                  len(new) == 1 and list(new.values())[0]["name"] == names[0]
+                  and all(v["parallelism"] == 1 for v in rest(base, "jobs/" + list(new)[0])["vertices"]), f"{list(new.values())}")
+            if a.url:
+                for jid in new:
+                    rest_cancel(base, jid)
+        # A bad submission shows the server's error in the form.
+        d.get(base + "#/submit")
+        wait(d, lambda drv: drv.find_elements(By.CSS_SELECTOR, ".cat-item"), 10)
+        name = d.find_element(By.ID, "job-name")
+        name.clear()
+        name.send_keys("no-such-job")
+        d.find_element(By.CSS_SELECTOR, "form.submit-form button[type=submit]").click()
+        err = wait(d, lambda drv: (lambda e: e if e.is_displayed() and ("unknown job" in e.text or "no-such-job" in e.text) else None)(
+            drv.find_element(By.CSS_SELECTOR, ".form-error")), 8)
+        check("submit: server error shown in the form", err)
 
         # ------------------------------------------------------------------------------- unreachable banner
         if not a.url:

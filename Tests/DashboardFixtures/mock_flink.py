@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A fake Flink-compatible JobManager for developing and testing the dashboard (Python 3 stdlib only).
 
-    python3 Tests/DashboardFixtures/mock_flink.py PORT [--no-catalog] [--minimal] [--samples DIR] [--dashboard DIR] [--quiet]
+    python3 Tests/DashboardFixtures/mock_flink.py PORT [--minimal] [--samples DIR] [--dashboard DIR] [--quiet]
 
 Serves the dashboard files (Sources/Cluster/Dashboard) at / and answers the REST paths the dashboard calls, shaped
 by the responses Apache Flink 2.3 gave (shared/reference/flink-rest-samples/): every response starts from the
@@ -16,7 +16,7 @@ The cluster it pretends to be:
     exception history, one idle subtask and one vertex without a watermark yet — Long.MIN_VALUE);
   * the 12 finished jobs of the capture and one FAILED job with an exception.
 Counters and watermarks move with wall-clock time; GET /jobs/:id/yarn-cancel and PATCH /jobs/:id?mode=cancel move a
-job to CANCELLING and, a second later, CANCELED. GET /jobs/catalog lists submittable jobs (404 with --no-catalog)
+job to CANCELLING and, a second later, CANCELED. GET /jars lists submittable jobs (Flink's JarListInfo, one "jar" per job)
 and POST /jobs/submit-by-name {"job", "parallelism", "parameters"} starts a new job.
 
 --minimal pretends to be a JobManager that implements only the core routes: /jobs/:id carries no plan (the dashboard
@@ -180,9 +180,8 @@ class Job:
 
 
 class Cluster:
-    def __init__(self, samples: Path, catalog: bool, minimal: bool = False):
+    def __init__(self, samples: Path, minimal: bool = False):
         self.samples = samples
-        self.catalog = catalog
         self.minimal = minimal
         self.lock = threading.RLock()
         self.t0 = now_ms()
@@ -664,10 +663,12 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(200, {"jobs": [{"id": j.jid, "status": j.state} for j in c.all_jobs()]})
         if parts == ["jobs", "overview"]:
             return self.send_json(200, {"jobs": [c.overview_entry(j) for j in c.all_jobs()]})
-        if parts == ["jobs", "catalog"]:
-            if not c.catalog:
-                return self.send_json(404, {"errors": ["Unable to load requested file /jobs/catalog."]})
-            return self.send_json(200, CATALOG)
+        if parts == ["jars"]:
+            # As our JobManager answers: Flink's JarListInfo, plus each job's parallelism and parameters.
+            return self.send_json(200, {"address": f"http://localhost:{self.server.server_port}", "files": [
+                {"id": j["name"], "name": j["name"], "uploaded": c.t0, "entry": [{"name": j["name"], "description": j["summary"]}],
+                 "parallelism": j["parallelism"], "parameters": {p["name"]: p["default"] for p in j["parameters"]}}
+                for j in CATALOG]})
         if parts == ["jobs", "metrics"]:
             return self.send_json(200, c.sample("jobs_metrics_aggregated"))
         if parts[0] == "jobs" and n >= 2:
@@ -753,7 +754,6 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("port", type=int)
     ap.add_argument("--host", default="127.0.0.1")
-    ap.add_argument("--no-catalog", action="store_true", help="answer GET /jobs/catalog with 404")
     ap.add_argument("--minimal", action="store_true", help="serve only the core routes (see the module doc)")
     ap.add_argument("--samples", type=Path, default=Path(os.environ.get("FLINK_REST_SAMPLES", "")) if os.environ.get("FLINK_REST_SAMPLES") else find_samples())
     ap.add_argument("--dashboard", type=Path, default=DEFAULT_DASHBOARD)
@@ -761,7 +761,7 @@ def main():
     a = ap.parse_args()
     if not (a.samples / "index.txt").is_file():
         sys.exit(f"mock_flink: no Flink samples at {a.samples} (use --samples DIR)")
-    Handler.cluster = Cluster(a.samples, catalog=not a.no_catalog, minimal=a.minimal)
+    Handler.cluster = Cluster(a.samples, minimal=a.minimal)
     Handler.dashboard = a.dashboard
     Handler.quiet = a.quiet
     srv = ThreadingHTTPServer((a.host, a.port), Handler)

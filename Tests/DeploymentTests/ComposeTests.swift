@@ -126,7 +126,8 @@ struct ComposeTests {
         #expect(taskManager.contains("dataflow taskmanager"))
         #expect(taskManager.contains("-D jobmanager.rpc.address=jobmanager"))
         #expect(taskManager.contains("-D taskmanager.numberOfTaskSlots=4"))
-        #expect(try compose.service("submit-clip-detector").command == ["dataflow", "run", "clip-detector", "-m", "jobmanager:8081", "-d"])
+        #expect(try compose.service("submit-clip-detector").command
+            == ["dataflow", "run", "clip-detector", "-m", "jobmanager:8081", "-d", "-p", "${FLINK_PARALLELISM:-4}"])
         #expect(try compose.service("monitor").command == ["highlights", "monitor"])
         #expect(try compose.service("api").command == ["highlights", "api"])
         // The subcommands exist in the executables' sources.

@@ -14,10 +14,11 @@ func dataflowBinary() throws -> String {
 }
 
 /// Runs `dataflow` from the repository root (where jobs.yaml is); returns exit status, stdout and stderr.
-func dataflow(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+func dataflow(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: try dataflowBinary())
     p.arguments = arguments
+    p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     p.currentDirectoryURL = repositoryRoot
     let out = Pipe(), err = Pipe()
     p.standardOutput = out
@@ -57,6 +58,27 @@ struct CLITests {
         let strategies = nodes.flatMap { ($0["inputs"] as? [[String: Any]] ?? []).compactMap { $0["ship_strategy"] as? String } }
         #expect(strategies.filter { $0 == "HASH" }.count == 2)
         #expect(nodes.allSatisfy { ($0["id"] as? String)?.count == 32 })
+    } }
+
+    @Test("parallelism: -p (or -D parallelism.default) over jobs.yaml's over FLINK_PARALLELISM, as in Flink")
+    func parallelismPrecedence() async throws { try await onThread {
+        let dir = try temporaryDirectory()
+        // One entry with a parallelism of its own (2), one without.
+        try """
+            jobs:
+              declared: {job: clip-detector-replay, parallelism: 2, parameters: {input: in.jsonl, output: out}}
+              undeclared: {job: clip-detector-replay, parameters: {input: in.jsonl, output: out}}
+            """.write(toFile: "\(dir)/jobs.yaml", atomically: true, encoding: .utf8)
+        func widest(_ arguments: [String]) throws -> Int? {
+            let r = try dataflow(["info"] + arguments + ["--jobs", "\(dir)/jobs.yaml"], environment: ["FLINK_PARALLELISM": "3"])
+            #expect(r.status == 0, "\(r.err)")
+            let plan = (try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])?["plan"] as? [String: Any]
+            return (plan?["nodes"] as? [[String: Any]])?.compactMap { $0["parallelism"] as? Int }.max()
+        }
+        #expect(try widest(["declared"]) == 2, "jobs.yaml's parallelism outranks FLINK_PARALLELISM")
+        #expect(try widest(["undeclared"]) == 3, "FLINK_PARALLELISM is the default for a job that declares none")
+        #expect(try widest(["declared", "-p", "4"]) == 4, "-p outranks jobs.yaml")
+        #expect(try widest(["declared", "-D", "parallelism.default=5"]) == 5, "-D parallelism.default on the command line counts as -p")
     } }
 
     @Test("mistakes get a clear error and a non-zero exit")

@@ -1174,16 +1174,16 @@ class TaskManagerView {
 
 // ----------------------------------------------------------------------------------------------------- submit
 
+// GET jars (Flink's JarListInfo): one "jar" per job of the cluster's catalog, its id the job's name; our JobManager adds
+// each job's parallelism and parameters from jobs.yaml.
 function normalizeCatalog(res) {
-  const list = Array.isArray(res) ? res : res && Array.isArray(res.jobs) ? res.jobs : [];
-  return list.map((j) => {
-    let params = [];
-    const p = j.parameters;
-    if (Array.isArray(p)) params = p.map((x) => typeof x === 'string' ? { name: x, value: '' }
-      : { name: x.name || x.key, value: x.default ?? x.value ?? '', description: x.description || x.summary || '' });
-    else if (p && typeof p === 'object') params = Object.entries(p).map(([k, v]) => ({ name: k, value: v === null || v === undefined ? '' : String(v) }));
-    return { name: j.name, summary: j.summary || j.description || '', parallelism: j.parallelism, params: params.filter((x) => x.name) };
-  }).filter((j) => j.name);
+  const files = res && Array.isArray(res.files) ? res.files : [];
+  return files.map((f) => ({
+    name: f.id || f.name,
+    summary: (f.entry && f.entry[0] && f.entry[0].description) || '',
+    parallelism: f.parallelism,
+    params: Object.entries(f.parameters || {}).map(([k, v]) => ({ name: k, value: v === null || v === undefined ? '' : String(v) })),
+  })).filter((j) => j.name);
 }
 
 class SubmitView {
@@ -1198,11 +1198,9 @@ class SubmitView {
   async refresh() {
     if (this.loaded) return;
     let catalog = null, note = '';
-    try { catalog = normalizeCatalog(await api('jobs/catalog')); } catch (e) {
+    try { catalog = normalizeCatalog(await api('jars')); } catch (e) {
       if (e instanceof ApiError && e.unreachable) throw e;
-      note = e instanceof ApiError && e.status === 404
-        ? 'This JobManager does not list its jobs (GET jobs/catalog → 404). Type the name of a job declared in jobs.yaml.'
-        : `Could not load the job catalog (${e.message}). Type a job name.`;
+      note = `Could not load the job catalog (GET jars: ${e.message}). Type the name of a job declared in jobs.yaml.`;
     }
     this.loaded = true;
     this.catalog = catalog || [];

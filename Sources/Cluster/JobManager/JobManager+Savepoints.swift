@@ -265,7 +265,8 @@ extension JobManager {
                 record.submission = submission
                 record.resolved = resolved
                 record.graph = graph
-                record.parallelism = resolved.parallelism ?? configuration.runtime.defaultParallelism
+                record.parallelism = ParallelismPrecedence.effective(commandLine: nil, job: resolved.parallelism,
+                                                                     clusterDefault: configuration.runtime.defaultParallelism)
             }
             s.slots.release(id)
             record.transition(to: .restarting, at: now)

@@ -13,6 +13,8 @@ public final class JobManager: Sendable {
     /// The jobs that can be submitted (for the dashboard's submit page).
     public let catalog: JobCatalogListing
     let clock: @Sendable () -> Int64
+    /// When this JobManager started (epoch ms): the "upload" time `/jars` reports for the jobs compiled into it.
+    public let startedAt: Int64
     let logger: Logger
     let rates = RateMeter()
 
@@ -35,6 +37,7 @@ public final class JobManager: Sendable {
         self.resolver = resolver
         self.catalog = catalog
         self.clock = clock
+        startedAt = clock()
         self.logger = logger
     }
 
@@ -112,7 +115,7 @@ public final class JobManager: Sendable {
     private func place(_ id: JobID, _ resolved: ResolvedJob, _ graph: JobGraph, submission: JobSubmission,
                        receivedAt: Int64) throws(JobSubmissionError) -> [TaskManagerID] {
         let tasksPerSlot = Self.tasksPerSlot(graph)
-        let parallelism = resolved.parallelism ?? configuration.runtime.defaultParallelism
+        let parallelism = ParallelismPrecedence.effective(commandLine: nil, job: resolved.parallelism, clusterDefault: configuration.runtime.defaultParallelism)
         return try state.withLock { (s: inout State) throws(JobSubmissionError) in
             let owners = try s.slots.allocate(id, tasksPerSlot: tasksPerSlot, jobName: resolved.job.name)
             if Set(owners).count > 1 {

@@ -2,8 +2,9 @@ import Foundation
 
 /// Where PostgreSQL is, who we are, and how many connections to keep: every connection and pool default lives here.
 ///
-/// Built from a URL (`postgresql://user:pass@host:port/db?sslmode=disable`) or from the seed's environment
-/// (`POSTGRES_URL`, `POSTGRES_USER`, `POSTGRES_PASSWORD`). The password never appears in `description`, in
+/// Built from a URL (`postgresql://user:pass@host:port/db?sslmode=disable`, or JDBC's `jdbc:postgresql://…`) or
+/// from the seed's environment (`POSTGRES_URL`, `POSTGRES_USER`, `POSTGRES_PASSWORD`) by `fromEnvironment`, the
+/// one way every process reads it. The password never appears in `description`, in
 /// `dump()` output or in any error or log line.
 public struct PostgresConfiguration: Sendable, Equatable {
     public var host: String
@@ -44,15 +45,17 @@ public struct PostgresConfiguration: Sendable, Equatable {
 // MARK: - URL and environment
 
 extension PostgresConfiguration {
-    /// Parses `postgresql://[user[:password]@][host][:port][/database][?key=value&...]` (also `postgres://`).
-    /// Percent-escapes are decoded in every part. `connect_timeout` sets `connectTimeout`; other query keys are
-    /// libpq keywords.
+    /// Parses `postgresql://[user[:password]@][host][:port][/database][?key=value&...]` (also `postgres://`, and
+    /// the JDBC form `jdbc:postgresql://host:port/database?user=…&password=…`). Percent-escapes are decoded in every
+    /// part. `connect_timeout` sets `connectTimeout`; other query keys are libpq keywords.
     public init(url: String) throws {
         let invalid = { (why: String) in PostgresError(.configuration, "invalid PostgreSQL URL \(Self.redacting(url)): \(why)") }
-        guard let schemeEnd = url.range(of: "://") else { throw invalid("expected postgresql://") }
-        let scheme = url[..<schemeEnd.lowerBound].lowercased()
+        // The seed's JDBC URL is the same URL behind a `jdbc:` prefix (its query keys user/password are ours too).
+        let unprefixed = url.lowercased().hasPrefix("jdbc:") ? String(url.dropFirst(5)) : url
+        guard let schemeEnd = unprefixed.range(of: "://") else { throw invalid("expected postgresql:// or jdbc:postgresql://") }
+        let scheme = unprefixed[..<schemeEnd.lowerBound].lowercased()
         guard scheme == "postgresql" || scheme == "postgres" else { throw invalid("scheme must be postgresql or postgres") }
-        var rest = Substring(url[schemeEnd.upperBound...])
+        var rest = Substring(unprefixed[schemeEnd.upperBound...])
 
         var query: Substring = ""
         if let q = rest.firstIndex(of: "?") { query = rest[rest.index(after: q)...]; rest = rest[..<q] }
@@ -115,11 +118,12 @@ extension PostgresConfiguration {
         if database.isEmpty { database = user }
     }
 
-    /// The seed's variables: `POSTGRES_URL` (default `defaultURL`), with `POSTGRES_USER` and `POSTGRES_PASSWORD`
-    /// overriding the URL's credentials when set.
+    /// How every process (monitor, clips API, the clip detector's tasks) finds PostgreSQL: `url` when one is given
+    /// (a flag, a job parameter), else `POSTGRES_URL`, else `defaultURL`; then `POSTGRES_USER` and
+    /// `POSTGRES_PASSWORD` override the URL's credentials when set (compose passes the credentials only there).
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment,
-                                       urlVariable: String = "POSTGRES_URL") throws -> PostgresConfiguration {
-        let url = environment[urlVariable].flatMap { $0.isEmpty ? nil : $0 } ?? defaultURL
+                                       url explicit: String? = nil) throws -> PostgresConfiguration {
+        let url = explicit.flatMap { $0.isEmpty ? nil : $0 } ?? environment["POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultURL
         var configuration = try PostgresConfiguration(url: url)
         if let user = environment["POSTGRES_USER"], !user.isEmpty { configuration.user = user }
         if let password = environment["POSTGRES_PASSWORD"], !password.isEmpty { configuration.password = password }
@@ -134,6 +138,9 @@ extension PostgresConfiguration {
 
     /// The URL with any password replaced, for error messages.
     static func redacting(_ url: String) -> String {
+        // JDBC-style URLs carry it as a query parameter.
+        var url = url
+        url.replace(/([?&]password=)[^&]*/) { "\($0.output.1)***" }
         let afterScheme = url.range(of: "://").map { url[$0.upperBound...] } ?? url[...]
         let authority = afterScheme.prefix { $0 != "/" && $0 != "?" }
         guard let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") else { return url }

@@ -1376,6 +1376,30 @@ enum FlinkSamples {
     }
     """#
 
+    /// `jobs_JOBID_checkpoints_config.json`
+    static let jobCheckpointsConfig = #"""
+    {
+      "mode": "at_least_once",
+      "interval": 9223372036854775807,
+      "timeout": 600000,
+      "min_pause": 0,
+      "max_concurrent": 1,
+      "externalization": {
+        "enabled": false,
+        "delete_on_cancellation": true
+      },
+      "state_backend": "HashMapStateBackend",
+      "checkpoint_storage": "JobManagerCheckpointStorage",
+      "unaligned_checkpoints": false,
+      "tolerable_failed_checkpoints": 0,
+      "aligned_checkpoint_timeout": 0,
+      "checkpoints_after_tasks_finish": true,
+      "state_changelog_enabled": false,
+      "changelog_periodic_materialization_interval": 600000,
+      "changelog_storage": "memory"
+    }
+    """#
+
     /// `jars.json`
     static let jars = #"""
     {

@@ -82,3 +82,13 @@ public enum CheckpointingStatisticsHeaders: RESTEndpoint {
     public static let method = RESTMethod.get
     public static let operationID = "getCheckpointingStatistics"
 }
+
+/// `GET /jobs/:jobid/checkpoints/config` — how the job checkpoints (Flink's dashboard asks on every job page).
+public enum CheckpointConfigHeaders: RESTEndpoint {
+    public typealias Parameters = JobPath
+    public typealias RequestBody = EmptyBody
+    public typealias ResponseBody = CheckpointConfigInfo
+    public static let path = "/jobs/:jobid/checkpoints/config"
+    public static let method = RESTMethod.get
+    public static let operationID = "getCheckpointConfig"
+}

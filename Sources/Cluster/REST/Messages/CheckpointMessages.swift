@@ -183,3 +183,39 @@ public struct CheckpointingStatistics: Codable, Sendable, Equatable, RESTMessage
         history = entries
     }
 }
+
+/// `GET /jobs/:jobid/checkpoints/config` (`CheckpointConfigInfo`). We take no periodic checkpoints, only savepoints
+/// (aligned: a job stops at a consistent cut), so the answer is Flink's for a job with checkpointing disabled:
+/// interval Long.MAX_VALUE, state on the heap, no externalized checkpoints.
+public struct CheckpointConfigInfo: Codable, Sendable, Equatable, RESTMessageBody {
+    public struct Externalization: Codable, Sendable, Equatable {
+        public var enabled: Bool
+        public var deleteOnCancellation: Bool
+        enum CodingKeys: String, CodingKey { case enabled, deleteOnCancellation = "delete_on_cancellation" }
+    }
+    public var mode = "exactly_once"
+    public var interval = Int64.max
+    public var timeout: Int64 = 600_000
+    public var minPause: Int64 = 0
+    public var maxConcurrent: Int64 = 1
+    public var externalization = Externalization(enabled: false, deleteOnCancellation: true)
+    public var stateBackend = "HashMapStateBackend"
+    public var checkpointStorage = "JobManagerCheckpointStorage"
+    public var unalignedCheckpoints = false
+    public var tolerableFailedCheckpoints: Int32 = 0
+    public var alignedCheckpointTimeout: Int64 = 0
+    public var checkpointsAfterTasksFinish = true
+    public var stateChangelogEnabled = false
+    public var changelogPeriodicMaterializationInterval: Int64 = 600_000
+    public var changelogStorage = "memory"
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case mode, interval, timeout, minPause = "min_pause", maxConcurrent = "max_concurrent", externalization
+        case stateBackend = "state_backend", checkpointStorage = "checkpoint_storage", unalignedCheckpoints = "unaligned_checkpoints"
+        case tolerableFailedCheckpoints = "tolerable_failed_checkpoints", alignedCheckpointTimeout = "aligned_checkpoint_timeout"
+        case checkpointsAfterTasksFinish = "checkpoints_after_tasks_finish", stateChangelogEnabled = "state_changelog_enabled"
+        case changelogPeriodicMaterializationInterval = "changelog_periodic_materialization_interval", changelogStorage = "changelog_storage"
+    }
+}

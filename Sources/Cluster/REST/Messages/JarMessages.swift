@@ -13,8 +13,13 @@ public struct JarListInfo: Codable, Sendable, Equatable, RESTMessageBody {
         }
         public var id: String
         public var name: String
+        /// Epoch milliseconds: when the JobManager started with this binary's jobs (our jars are never uploaded).
         public var uploaded: Int64
         public var entry: [Entry]
+        /// Ours, beyond Flink's shape (its dashboard ignores them): the job's parallelism and parameters in
+        /// jobs.yaml, which our Submit page fills its form with.
+        public var parallelism: Int?
+        public var parameters: [String: String]?
     }
     public var address: String
     public var files: [File]

@@ -6,7 +6,8 @@ extension RESTAPI {
         routes.add(JarListHeaders.self) { _, _ in
             let address = "http://\(jm.configuration.restAddress):\(jm.configuration.restPort)"
             return JarListInfo(address: address, files: jm.catalog().map { entry in
-                .init(id: entry.name, name: entry.name, uploaded: 0, entry: [.init(name: entry.name, description: entry.summary)])
+                .init(id: entry.name, name: entry.name, uploaded: jm.startedAt, entry: [.init(name: entry.name, description: entry.summary)],
+                      parallelism: entry.parallelism, parameters: entry.parameters)
             })
         }
         routes.add(JarRunHeaders.self) { query, body in

@@ -34,6 +34,10 @@ extension RESTAPI {
             guard let stats = jm.savepointStatistics(of: p.jobID) else { throw RESTError.notFound("Job \(p.jobID) not found") }
             return CheckpointingStatistics(stats)
         }
+        routes.add(CheckpointConfigHeaders.self) { p, _ in
+            guard jm.job(p.jobID) != nil else { throw RESTError.notFound("Job \(p.jobID) not found") }
+            return CheckpointConfigInfo()
+        }
     }
 
     private static func trigger(_ body: () throws(SavepointTriggerError) -> TriggerID) throws(RESTError) -> TriggerID {

@@ -36,6 +36,7 @@ struct PostgresConfigurationTests {
 
     @Test("bad URLs are refused with a message that hides the password", arguments: [
         "mysql://u:secret@h/db", "postgresql://u:secret@h:notaport/db", "postgresql://u:secret@h:70000/db", "u:secret@h/db",
+        "jdbc:postgresql://h:notaport/db?user=u&password=secret",
     ])
     func badURL(_ url: String) {
         let error = #expect(throws: PostgresError.self) { try PostgresConfiguration(url: url) }
@@ -51,6 +52,27 @@ struct PostgresConfigurationTests {
         #expect(c.user == "svc" && c.password == "s3cret" && c.host == "pg" && c.port == 5433 && c.database == "highlights")
         let fallback = try PostgresConfiguration.fromEnvironment([:])
         #expect(fallback.description == "postgresql://postgres@localhost:5432/highlights")
+    }
+
+    @Test("the seed's JDBC URL, with its credentials as query parameters or from POSTGRES_USER / POSTGRES_PASSWORD")
+    func jdbc() throws {
+        let c = try PostgresConfiguration(url: "jdbc:postgresql://db:5432/highlights?user=svc&password=s%26cret&sslmode=disable")
+        #expect(c.host == "db" && c.port == 5432 && c.database == "highlights")
+        #expect(c.user == "svc" && c.password == "s&cret" && c.parameters == ["sslmode": "disable"])
+        let seed = try PostgresConfiguration.fromEnvironment([
+            "POSTGRES_URL": "jdbc:postgresql://postgres:5432/highlights", "POSTGRES_USER": "highlights", "POSTGRES_PASSWORD": "pw",
+        ])
+        #expect(seed.user == "highlights" && seed.password == "pw" && seed.host == "postgres" && seed.database == "highlights")
+        let error = #expect(throws: PostgresError.self) { try PostgresConfiguration(url: "jdbc:mysql://u:secret@h/db") }
+        #expect(!(error?.description.contains("secret") ?? true))
+    }
+
+    @Test("an explicit URL (a flag, a job parameter) takes POSTGRES_URL's place; the credential variables still apply")
+    func explicitURL() throws {
+        let environment = ["POSTGRES_URL": "postgresql://a@elsewhere/x", "POSTGRES_USER": "svc", "POSTGRES_PASSWORD": "pw"]
+        let c = try PostgresConfiguration.fromEnvironment(environment, url: "postgresql://127.0.0.1:55432/highlights")
+        #expect(c.host == "127.0.0.1" && c.port == 55432 && c.user == "svc" && c.password == "pw")
+        #expect(try PostgresConfiguration.fromEnvironment(environment, url: "").host == "elsewhere")
     }
 
     @Test("no password in description, debugDescription, dump or interpolation")
