@@ -3,12 +3,20 @@ import Dataflow
 import FileConnector
 import Foundation
 import Jobs
+import Synchronization
 import Testing
 
-/// Stage code that ignores cancel: it blocks until the test releases it.
+/// Stage code that ignores cancel: it blocks until the test releases it (then every call passes, so the
+/// abandoned thread can end).
 enum IgnoresCancel {
     static let entered = DispatchSemaphore(value: 0)
-    static let release = DispatchSemaphore(value: 0)
+    private static let gate = DispatchSemaphore(value: 0)
+    private static let released = Mutex(false)
+    static func block(_ i: Int) -> Int {
+        if !released.withLock({ $0 }) { entered.signal(); gate.wait(); gate.signal() }
+        return i
+    }
+    static func release() { released.withLock { $0 = true }; gate.signal() }
 }
 
 extension TestJobs {
@@ -25,7 +33,7 @@ extension TestJobs {
         } else {
             job = try Job("ignores-cancel") {
                 Source("gen", GeneratorSource(count: nil) { $0 })
-                Map("stuck") { (i: Int) -> Int in IgnoresCancel.entered.signal(); IgnoresCancel.release.wait(); return i }
+                Map("stuck") { (i: Int) -> Int in IgnoresCancel.block(i) }
                 Sink("out", DiscardingSink<Int>())
             }
         }
@@ -70,13 +78,14 @@ struct CancelStuckTasksTests {
     func cancellationTimeout() async throws {
         // One slot: the next job needs the slot the stuck task held.
         try await TestCluster.with(slots: 1, settings: ["task.cancellation.timeout": "500 ms", "task.cancellation.interval": "200 ms"]) { c in
+            // Released however the test ends, so that the cluster can stop.
+            defer { IgnoresCancel.release() }
             let id = try await c.submit("ignores-cancel")
             _ = try await c.waitForState(id, [.running])
-            IgnoresCancel.entered.wait()
+            try await c.waitUntil("the Map is stuck") { IgnoresCancel.entered.wait(timeout: .now()) == .success }
             _ = try await c.raw("/jobs/\(id)?mode=cancel", method: .patch)
             let seconds = try await secondsUntilCanceled(c, id)
-            let state = try await c.waitForState(id, [.canceled, .failed, .finished], timeout: .seconds(1))
-            IgnoresCancel.release.signal()
+            let state = try await c.client.call(JobStatusInfoHeaders.self, JobPath(jobID: id)).status
             #expect(state == .canceled)
             #expect(seconds >= 0.4 && seconds < 5, "CANCELED \(seconds) s after the cancel (timeout 500 ms)")
 

@@ -7,11 +7,17 @@ import Testing
 /// `task.cancellation.timeout`: a subtask whose code ignores the cancel (blocked in a wait nothing can
 /// interrupt) is given up on, the job still reaches CANCELED, and the executor goes on running other jobs.
 @Suite struct CancellationTimeoutTests {
-    /// Blocks in the Map until released: the "user code" that ignores the cancel.
+    /// Blocks in the Map until released: the "user code" that ignores the cancel. Once released every call
+    /// returns at once, so the abandoned thread can reach its loop's cancel check and end.
     final class Stuck: @unchecked Sendable {
         let entered = DispatchSemaphore(value: 0)
-        let release = DispatchSemaphore(value: 0)
-        func block(_ i: Int) -> Int { entered.signal(); release.wait(); return i }
+        private let gate = DispatchSemaphore(value: 0)
+        private let released = Mutex(false)
+        func block(_ i: Int) -> Int {
+            if !released.withLock({ $0 }) { entered.signal(); gate.wait(); gate.signal() }
+            return i
+        }
+        func release() { released.withLock { $0 = true }; gate.signal() }
     }
 
     @Test("a subtask that ignores cancel is given up on after task.cancellation.timeout; the job reaches CANCELED")
@@ -36,7 +42,7 @@ import Testing
         while !execution.status.isTerminal && ContinuousClock.now - start < .seconds(10) { try await Task.sleep(for: .milliseconds(10)) }
         let elapsed = ContinuousClock.now - start
         let status = execution.status
-        stuck.release.signal()   // lets the abandoned thread end (it must not count twice)
+        stuck.release()   // lets the abandoned thread end (it must not count twice)
         #expect(status == .canceled, "after \(elapsed)")
         #expect(elapsed >= .milliseconds(300) && elapsed < .seconds(3), "CANCELED after \(elapsed)")
         #expect(execution.subtaskStatuses().allSatisfy { $0.state == .canceled })
