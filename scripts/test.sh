@@ -13,6 +13,6 @@ eval "$(scripts/servers.sh env)"     # KAFKA_BOOTSTRAP_SERVERS, POSTGRES_TEST_UR
 swift build --build-tests
 # Suites that start many processes, drive a browser, or assert latencies, heartbeats and retry budgets run one at a
 # time after the rest: run among ~450 parallel tests on two cores they would be starved, not wrong.
-SERIAL='DemoTests|EndToEndTests|MonitorFaultTests|MultiProcess|BackpressureTests|FlinkCLITests|DashboardBrowserTests|ClipsPageBrowserTests|AsyncMapOverHTTPTests|AsyncOperatorTests|HelixClientTests|LiveClipDetectorTests|ClipOnceTests|IRCThroughputTests|IRCClientFakeTests|GoldenReplayTests|KafkaReplayTests|RescaleTests|LiveRescaleTests|ComposeRunTests'
+SERIAL='DemoTests|EndToEndTests|MonitorFaultTests|MultiProcess|BackpressureTests|FlinkCLITests|DashboardBrowserTests|ClipsPageBrowserTests|AsyncMapOverHTTPTests|AsyncOperatorTests|HelixClientTests|LiveClipDetectorTests|ClipOnceTests|IRCThroughputTests|IRCClientFakeTests|GoldenReplayTests|KafkaReplayTests|RescaleTests|LiveRescaleTests|ComposeRunTests|PipeCancelTests|StalledCallCancelTests|CancellationTimeoutTests|CancelStuckTasksTests|cancelStalledBroker|cancelSilentBootstrap'
 swift test --skip-build --skip "$SERIAL"
 swift test --skip-build --no-parallel --filter "$SERIAL"

@@ -18,6 +18,11 @@ public struct DataflowConfiguration: Sendable, Equatable {
     public var sourceBatchSize: Int = 1024
     /// How long an idle source waits before polling again.
     public var sourceIdlePollMillis: Int64 = 5
+    /// `task.cancellation.timeout` (Flink's default): how long a cancelled subtask may take to end before its
+    /// TaskManager gives up on it (the subtask is abandoned and counted as canceled, so the job still ends); 0 waits forever.
+    public var taskCancellationTimeoutMillis: Int64 = 180_000
+    /// `task.cancellation.interval` (Flink's default): how often a subtask that does not end after a cancel is logged.
+    public var taskCancellationIntervalMillis: Int64 = 30_000
 
     public init() {}
 
@@ -28,6 +33,10 @@ public struct DataflowConfiguration: Sendable, Equatable {
                 guard let v = Int(value), v > 0 else { throw ConfigurationError("\(key) must be a positive integer, not '\(value)'") }
                 return v
             }
+            func millis() throws -> Int64 {
+                guard let v = Int64(value), v >= 0 else { throw ConfigurationError("\(key) must be milliseconds (0 or more), not '\(value)'") }
+                return v
+            }
             switch key {
             case "parallelism.default": defaultParallelism = try int()
             case "taskmanager.numberOfTaskSlots": taskSlots = try int()
@@ -35,6 +44,8 @@ public struct DataflowConfiguration: Sendable, Equatable {
             case "execution.buffer-timeout": bufferTimeoutMillis = Int64(try int())
             case "execution.buffer-size": bufferSize = try int()
             case "execution.buffers-per-channel": buffersPerChannel = try int()
+            case "task.cancellation.timeout": taskCancellationTimeoutMillis = try millis()
+            case "task.cancellation.interval": taskCancellationIntervalMillis = try millis()
             default: throw ConfigurationError("unknown configuration key '\(key)'")
             }
         }

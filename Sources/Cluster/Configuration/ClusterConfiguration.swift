@@ -59,6 +59,8 @@ public struct ClusterConfiguration: Sendable, Equatable {
         r.bufferTimeoutMillis = FlinkDuration.milliseconds(self[ClusterOptions.bufferTimeout])
         r.bufferSize = self[ClusterOptions.bufferSize]
         r.buffersPerChannel = self[ClusterOptions.buffersPerChannel]
+        r.taskCancellationTimeoutMillis = FlinkDuration.milliseconds(self[ClusterOptions.taskCancellationTimeout])
+        r.taskCancellationIntervalMillis = FlinkDuration.milliseconds(self[ClusterOptions.taskCancellationInterval])
         return r
     }
 

@@ -42,6 +42,13 @@ public enum ClusterOptions {
     public static let buffersPerChannel = ConfigOption<Int>(
         "execution.buffers-per-channel", default: 4, "Buffers an input gate holds per channel before producers block.",
         parse: ConfigValue.integer("execution.buffers-per-channel"), render: { "\($0)" })
+    public static let taskCancellationTimeout = ConfigOption<Duration>(
+        "task.cancellation.timeout", default: .seconds(180),
+        "How long a cancelled task may take to end before its TaskManager gives up on it (abandons and counts it canceled); 0 waits forever.",
+        parse: ConfigValue.duration("task.cancellation.timeout"), render: FlinkDuration.render)
+    public static let taskCancellationInterval = ConfigOption<Duration>(
+        "task.cancellation.interval", default: .seconds(30), "How often a cancelled task that has not ended yet is logged.",
+        parse: ConfigValue.duration("task.cancellation.interval"), render: FlinkDuration.render)
     public static let jobManagerMemory = ConfigOption<String>(
         "jobmanager.memory.process.size", default: "", "Kept for Flink compatibility (FLINK_JOB_MANAGER_MEMORY); not enforced.",
         parse: { $0 }, render: { $0 })
@@ -133,6 +140,7 @@ public enum ClusterOptions {
         AnyConfigOption(restPort), AnyConfigOption(restBindAddress), AnyConfigOption(webRefreshInterval),
         AnyConfigOption(taskSlots), AnyConfigOption(defaultParallelism), AnyConfigOption(maxParallelism),
         AnyConfigOption(bufferTimeout), AnyConfigOption(bufferSize), AnyConfigOption(buffersPerChannel),
+        AnyConfigOption(taskCancellationTimeout), AnyConfigOption(taskCancellationInterval),
         AnyConfigOption(jobManagerMemory), AnyConfigOption(taskManagerMemory),
         AnyConfigOption(dataPort), AnyConfigOption(taskManagerHost), AnyConfigOption(heartbeatInterval),
         AnyConfigOption(heartbeatTimeout), AnyConfigOption(metricsUpdateInterval), AnyConfigOption(slotRequestTimeout),

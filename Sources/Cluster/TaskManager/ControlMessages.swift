@@ -43,16 +43,20 @@ public struct RuntimeSettings: Codable, Sendable {
     var bufferTimeoutMillis: Int64
     var bufferSize: Int
     var buffersPerChannel: Int
+    var taskCancellationTimeoutMillis: Int64
+    var taskCancellationIntervalMillis: Int64
 
     init(_ c: DataflowConfiguration) {
         defaultParallelism = c.defaultParallelism; maxParallelism = c.maxParallelism; bufferTimeoutMillis = c.bufferTimeoutMillis
         bufferSize = c.bufferSize; buffersPerChannel = c.buffersPerChannel
+        taskCancellationTimeoutMillis = c.taskCancellationTimeoutMillis; taskCancellationIntervalMillis = c.taskCancellationIntervalMillis
     }
 
     var configuration: DataflowConfiguration {
         var c = DataflowConfiguration()
         c.defaultParallelism = defaultParallelism; c.maxParallelism = maxParallelism; c.bufferTimeoutMillis = bufferTimeoutMillis
         c.bufferSize = bufferSize; c.buffersPerChannel = buffersPerChannel
+        c.taskCancellationTimeoutMillis = taskCancellationTimeoutMillis; c.taskCancellationIntervalMillis = taskCancellationIntervalMillis
         c.taskSlots = 1024
         return c
     }

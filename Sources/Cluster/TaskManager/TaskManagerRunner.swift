@@ -169,7 +169,10 @@ public final class TaskManagerRunner: Service, @unchecked Sendable {
     private func deploy(_ d: TaskDeploymentDescriptor) {
         do {
             let resolved = try resolver(d.submission)
-            let runtime = d.runtime.configuration
+            var runtime = d.runtime.configuration
+            // How long a cancelled task may take is this TaskManager's setting, as in Flink.
+            runtime.taskCancellationTimeoutMillis = FlinkDuration.milliseconds(configuration[ClusterOptions.taskCancellationTimeout])
+            runtime.taskCancellationIntervalMillis = FlinkDuration.milliseconds(configuration[ClusterOptions.taskCancellationInterval])
             let graph = try JobGraph(job: resolved.job, configuration: runtime, parallelism: resolved.parallelism)
             guard (graph.vertices.map(\.parallelism).max() ?? 1) == d.slotOwners.count else {
                 throw JobDefinitionError("the job's graph here needs a different number of slots than the JobManager placed "
@@ -179,6 +182,7 @@ public final class TaskManagerRunner: Service, @unchecked Sendable {
             let placement = SubtaskPlacement(slotOwners: d.slotOwners, localID: id.description, attempt: d.attempt, network: network)
             let execution = try LocalExecutor(configuration: runtime).deploy(graph, jobID: d.jobID, placement: placement,
                                                                              restore: try d.savepointRestore())
+            execution.cancellationWarnings = { [logger] line in logger.warning("\(line)") }
             let overtaken = executions.withLock { e -> ControlMessage? in
                 e[Self.key(d.jobID, d.attempt)] = (execution, d.attempt, d.slotOwners)
                 return early.withLock { $0.removeValue(forKey: Self.key(d.jobID, d.attempt)) }

@@ -1,7 +1,8 @@
 import Dataflow
 import Foundation
 
-/// A bounded source of JSON lines from one file, plain or zstd-compressed (`.jsonl`, `.jsonl.zst`).
+/// A bounded source of JSON lines from one file, plain or zstd-compressed (`.jsonl`, `.jsonl.zst`), or from a
+/// named pipe (read as lines arrive, until every writer has closed it).
 ///
 /// A line that is not a JSON object, lacks a field, has a bad value, or is longer than `maxLineBytes` is
 /// counted and sent to the dead-letter output with its line number; the job goes on. A file that cannot be read,
@@ -64,7 +65,11 @@ final class JSONLinesReader<Record: JSONDecodableRecord>: SourceReader {
             // A file has no index of lines: read through the ones consumed before the savepoint.
             let discard = SourceOutput<Record>()
             while lineNumber < resumeAfterLine {
-                if try readLines(into: discard, max: Int(Swift.min(resumeAfterLine - lineNumber, 1 << 20))) == .finished { return .finished }
+                switch try readLines(into: discard, max: Int(Swift.min(resumeAfterLine - lineNumber, 1 << 20))) {
+                case .finished: return .finished
+                case .nothingAvailable: return .nothingAvailable   // a pipe: back to the loop, which sees a cancel
+                case .more: break
+                }
             }
         }
         return try readLines(into: output, max: max)
@@ -119,7 +124,10 @@ final class JSONLinesReader<Record: JSONDecodableRecord>: SourceReader {
                 end -= start
                 start = 0
             }
-            let n = try stream.read(into: data + end, capacity: capacity - end)
+            // A pipe with nothing to read yet: hand back to the subtask's loop, which sees a cancel or a stop.
+            guard let n = try stream.readAvailable(into: data + end, capacity: capacity - end) else {
+                return emitted > 0 ? .more : .nothingAvailable
+            }
             if n == 0 { exhausted = true } else { end += n }
         }
         return .more

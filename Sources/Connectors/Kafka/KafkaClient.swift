@@ -89,12 +89,14 @@ final class KafkaHandle: @unchecked Sendable {
     /// Waits until a broker answers a metadata request for `topic`, or fails after `timeout` with an error that
     /// names the bootstrap servers and librdkafka's last complaint (e.g. "Connection refused").
     /// Returns the topic's partition count, or nil when the broker does not know the topic.
-    func waitForTopic(_ topic: String, timeout: Duration) throws -> Int? {
+    /// `isCancelled` is asked between metadata requests, each at most a second: a cancel ends the wait.
+    func waitForTopic(_ topic: String, timeout: Duration, isCancelled: () -> Bool = { false }) throws -> Int? {
         let deadline = ContinuousClock.now + timeout
         var lastError = ""
         while true {
+            if isCancelled() { throw KafkaError("\(context.name): cancelled while waiting for topic '\(topic)'") }
             let remaining = max(0, (deadline - ContinuousClock.now).milliseconds)
-            switch topicPartitionCount(topic, timeoutMillis: Int32(clamping: min(max(remaining, 1), 2000))) {
+            switch topicPartitionCount(topic, timeoutMillis: Int32(clamping: min(max(remaining, 1), 1000))) {
             case .success(let count): return count
             case .failure(let error): lastError = error.description
             }

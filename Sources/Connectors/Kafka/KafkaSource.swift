@@ -8,7 +8,8 @@ import Dataflow
 /// - Each partition is a split: watermarks are generated per partition and combined (minimum over active
 ///   partitions; idle ones excluded with `withIdleness`), so a busy partition cannot run ahead of a slow one.
 ///   A record's timestamp is the message timestamp unless the watermark strategy extracts one.
-/// - Consumed offsets are committed to `groupId` periodically, at the end of a bounded run and on close;
+/// - Consumed offsets are committed to `groupId` periodically, at the end of a bounded run and on close (not after
+///   a cancel, which waits for no broker);
 ///   `.committed(orElse:)` resumes there.
 /// - A message the deserializer rejects, or one larger than `maxMessageBytes`, is counted (`numDeadLetters`) and
 ///   sent to the `.deadLetters` side output with origin "topic/partition" and position = offset.

@@ -18,6 +18,7 @@ final class KafkaSourceReader<Record>: SourceReader {
     func attach(metrics: MetricGroup) { consumer.attach(metrics: metrics) }
     func open() throws { try consumer.open() }
     func close() { consumer.close() }
+    func cancel() { consumer.cancel() }
 
     func snapshotPositions() throws -> [SplitPosition]? { consumer.positions }
     func restore(positions: [SplitPosition]) throws {

@@ -1,6 +1,7 @@
 import CRdKafka
 import Dataflow
 import Foundation
+import Synchronization
 
 /// The record-type-independent half of a Kafka source reader: one librdkafka consumer with the partitions this
 /// reader owns assigned manually (no group subscription, so no rebalances and no JoinGroup wait), batch
@@ -33,6 +34,10 @@ final class PartitionConsumer {
     private var unannouncedSplits: [Int] = []
 
     private var discovery: PartitionDiscovery?
+    /// The job is being cancelled (set from another thread): no waiting for a broker, no final commit.
+    private let cancelRequested = Atomic<Bool>(false)
+    var isCancelled: Bool { cancelRequested.load(ordering: .relaxed) }
+    func cancel() { cancelRequested.store(true, ordering: .relaxed) }
     private let commits: Bool
     private var nextCommit: UInt64 = 0
     private var nextLagUpdate: UInt64 = 0
@@ -108,7 +113,7 @@ final class PartitionConsumer {
         queue = rd_kafka_queue_get_consumer(rk)
         commitQueue = rd_kafka_queue_new(rk)
 
-        let count = try handle.waitForTopic(topic, timeout: options.startupTimeout)
+        let count = try handle.waitForTopic(topic, timeout: options.startupTimeout, isCancelled: { [unowned self] in isCancelled })
         let discovers = !options.bounded && options.partitionDiscoveryInterval != nil
         if count == nil {
             guard discovers else {
@@ -491,8 +496,9 @@ final class PartitionConsumer {
         guard let handle else { return }
         discovery?.stop()
         discovery = nil
-        // Bounded by a few seconds: a close after the broker went away must not hang the job's shutdown.
-        if context.fatalError == nil { commitAndWait(timeout: min(options.startupTimeout, .seconds(5))) }
+        // Bounded by a few seconds: a close after the broker went away must not hang the job's shutdown. A cancel
+        // commits nothing (as Flink's): the broker may be the reason for it, and the cancel must not wait on it.
+        if context.fatalError == nil, !isCancelled { commitAndWait(timeout: min(options.startupTimeout, .seconds(5))) }
         if let queue { rd_kafka_queue_destroy(queue) }
         if let commitQueue { rd_kafka_queue_destroy(commitQueue) }
         queue = nil

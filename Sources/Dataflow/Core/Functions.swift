@@ -44,6 +44,10 @@ public protocol SourceReader<Record>: AnyObject {
     /// Hands at most `max` records to `output` and says whether more may come.
     func poll(into output: SourceOutput<Record>, max: Int) throws -> SourcePoll
     func close()
+    /// The job is being cancelled. Called from another thread while `poll` may be running: a reader that can wait
+    /// (on a broker, a pipe) stops waiting, and its `close` (which follows) skips work that could wait, such as a
+    /// final commit. Every wait must still end within about a second on its own.
+    func cancel()
     /// The source's metric group (Flink's names: `pendingRecords` for consumer lag, …); called before `open`.
     func attach(metrics: MetricGroup)
     /// For a savepoint: where the reader is in each of its splits (next offset, lines read). Nil: this source cannot
@@ -56,6 +60,7 @@ public protocol SourceReader<Record>: AnyObject {
 extension SourceReader {
     public func open() throws {}
     public func close() {}
+    public func cancel() {}
     public func attach(metrics: MetricGroup) {}
     public func snapshotPositions() throws -> [SplitPosition]? { nil }
     public func restore(positions: [SplitPosition]) throws {

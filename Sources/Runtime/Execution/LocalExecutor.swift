@@ -61,11 +61,25 @@ public final class JobExecution: @unchecked Sendable {
     /// Which subtasks run in this process (all of them, unless the job spans TaskManagers).
     private let isLocal: @Sendable (_ vertex: Int, _ subtask: Int) -> Bool
     private var onEnd: (() -> Void)?
+    /// Subtasks that have ended, or that the cancellation watchdog gave up on: each is counted once.
+    private var ended: Set<ObjectIdentifier> = []
+    private var watchdogStarted = false
+    private let cancellationTimeoutMillis: Int64
+    private let cancellationIntervalMillis: Int64
+    private var _warn: @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+    /// Where the cancellation watchdog reports subtasks that do not end (stderr unless a TaskManager logs them).
+    public var cancellationWarnings: @Sendable (String) -> Void {
+        get { lock.lock(); defer { lock.unlock() }; return _warn }
+        set { lock.lock(); _warn = newValue; lock.unlock() }
+    }
 
-    init(jobID: JobID, graph: JobGraph, isLocal: @escaping @Sendable (Int, Int) -> Bool = { _, _ in true }) {
+    init(jobID: JobID, graph: JobGraph, configuration: DataflowConfiguration = DataflowConfiguration(),
+         isLocal: @escaping @Sendable (Int, Int) -> Bool = { _, _ in true }) {
         self.jobID = jobID
         self.graph = graph
         self.isLocal = isLocal
+        cancellationTimeoutMillis = configuration.taskCancellationTimeoutMillis
+        cancellationIntervalMillis = configuration.taskCancellationIntervalMillis
         slots = graph.vertices.map(\.parallelism).max() ?? 1
         metricGroups = graph.stream.nodes.map { n in (0..<graph.parallelism[n.id]).map { _ in MetricGroup() } }
         let now = Self.epochMillis()
@@ -123,8 +137,18 @@ public final class JobExecution: @unchecked Sendable {
         _status = .failing
         cancelled = true
         markCanceling()
+        startWatchdog()
         lock.unlock()
+        interruptSubtasks()
+    }
+
+    /// Wakes every subtask that may be waiting: blocked exchanges unwind, sources stop waiting for input.
+    private func interruptSubtasks() {
         for close in closeGates { close() }
+        lock.lock()
+        let sources = runners.compactMap { $0.operators.first?.source }
+        lock.unlock()
+        for source in sources { source.cancel() }
     }
 
     func start() {
@@ -153,8 +177,58 @@ public final class JobExecution: @unchecked Sendable {
         cancelled = true
         _status = .cancelling
         markCanceling()
+        startWatchdog()
         lock.unlock()
-        for close in closeGates { close() }
+        interruptSubtasks()
+    }
+
+    /// Under the lock, once the job is being cancelled: Flink's task cancellation watchdog. A subtask still running
+    /// `task.cancellation.interval` after the cancel is logged (again at every interval); at
+    /// `task.cancellation.timeout` the TaskManager gives up on it — it counts as canceled, its gates are closed, its
+    /// thread is left behind (nothing can stop a thread stuck in code that ignores the cancel) — so the job ends
+    /// and its slots are free for other jobs.
+    private func startWatchdog() {
+        guard !watchdogStarted, cancellationTimeoutMillis > 0 || cancellationIntervalMillis > 0 else { return }
+        watchdogStarted = true
+        let t = Thread { [self] in watchCancellation() }
+        t.name = "cancel-watchdog \(jobID)"
+        t.start()
+    }
+
+    private func watchCancellation() {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let timeout = cancellationTimeoutMillis > 0 ? cancellationTimeoutMillis : .max
+        let interval = cancellationIntervalMillis > 0 ? cancellationIntervalMillis : .max
+        var nextLog = interval
+        lock.lock()
+        while !_status.isTerminal && remaining > 0 {
+            let elapsed = Int64((DispatchTime.now().uptimeNanoseconds - start) / 1_000_000)
+            let stuck = runners.filter { !ended.contains(ObjectIdentifier($0)) }
+            let names = stuck.map { "\($0.name) (\($0.subtask + 1)/\(graph.vertices[$0.vertex].parallelism))" }.joined(separator: ", ")
+            let warn = _warn
+            if elapsed >= timeout {
+                var endJob: (() -> Void)?
+                for runner in stuck {
+                    setStatus(runner, .canceled)
+                    if let e = countEnded(runner) { endJob = e }
+                }
+                lock.unlock()
+                warn("job \(jobID): task.cancellation.timeout (\(timeout) ms) passed and \(names) did not end after the cancel: "
+                    + "given up on (counted as canceled; its thread is left behind)")
+                endJob?()
+                return
+            }
+            if elapsed >= nextLog {
+                nextLog = elapsed + interval
+                lock.unlock()
+                warn("job \(jobID): \(names) still running \(elapsed) ms after the cancel (task.cancellation.timeout: \(timeout) ms)")
+                lock.lock()
+                continue
+            }
+            let wait = min(nextLog, timeout) - elapsed
+            _ = lock.wait(until: Date().addingTimeInterval(Double(min(wait, 3_600_000)) / 1000))
+        }
+        lock.unlock()
     }
 
     /// How a job stops for a savepoint (Flink's stop-with-savepoint).
@@ -189,7 +263,7 @@ public final class JobExecution: @unchecked Sendable {
         // One that returns after a cancel reached it was stopped, not finished.
         setStatus(runner, cancelled ? .canceled : .finished)
         lock.unlock()
-        done()
+        done(runner)
     }
 
     func subtaskFailed(_ runner: SubtaskRunner, _ error: Error) {
@@ -204,25 +278,32 @@ public final class JobExecution: @unchecked Sendable {
         let alreadyCancelled = cancelled
         cancelled = true
         markCanceling()
+        startWatchdog()
         lock.unlock()
-        if !alreadyCancelled { for close in closeGates { close() } }
-        done()
+        if !alreadyCancelled { interruptSubtasks() }
+        done(runner)
     }
 
-    private func done() {
+    private func done(_ runner: SubtaskRunner) {
         lock.lock()
-        remaining -= 1
-        var ended: (() -> Void)?
-        if remaining == 0 {
-            ended = onEnd
-            onEnd = nil
-            runners = []   // breaks the runner ↔ execution cycle
-            endNanos = DispatchTime.now().uptimeNanoseconds
-            _status = failure != nil ? .failed : (cancelled ? .canceled : .finished)
-            lock.broadcast()
-        }
+        let end = countEnded(runner)
         lock.unlock()
-        ended?()
+        end?()
+    }
+
+    /// Under the lock: `runner` has ended (once; a subtask given up on may end later). Returns the job's end
+    /// action when it was the last.
+    private func countEnded(_ runner: SubtaskRunner) -> (() -> Void)? {
+        guard ended.insert(ObjectIdentifier(runner)).inserted else { return nil }
+        remaining -= 1
+        guard remaining == 0 else { return nil }
+        let end = onEnd
+        onEnd = nil
+        runners = []   // breaks the runner ↔ execution cycle
+        endNanos = DispatchTime.now().uptimeNanoseconds
+        _status = failure != nil ? .failed : (cancelled ? .canceled : .finished)
+        lock.broadcast()
+        return end
     }
 
     /// Blocks until every subtask has ended.
@@ -312,7 +393,7 @@ public final class LocalExecutor: Sendable {
         try restore?.savepoint.validate(against: graph, allowNonRestoredState: restore?.allowNonRestoredState ?? false)
         if let placement, placement.spansTaskManagers { try WireCodecCheck.validate(graph) }
         let isLocal: @Sendable (Int) -> Bool = { subtask in placement?.isLocal(subtask) ?? true }
-        let execution = JobExecution(jobID: jobID, graph: graph, isLocal: { _, subtask in isLocal(subtask) })
+        let execution = JobExecution(jobID: jobID, graph: graph, configuration: configuration, isLocal: { _, subtask in isLocal(subtask) })
         let attempt = placement?.attempt ?? 0
 
         // Gates of every local consumer subtask, and each input edge's first channel.

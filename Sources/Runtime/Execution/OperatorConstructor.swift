@@ -21,6 +21,8 @@ protocol SourceDriving: AnyObject {
     func tick(now: Timestamp) throws
     func finish() throws
     func close()
+    /// From another thread: the job is being cancelled.
+    func cancel()
     func publish()
     func snapshot() throws -> OperatorSnapshot
     func restore(_ snapshot: OperatorSnapshot) throws

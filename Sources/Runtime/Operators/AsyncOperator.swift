@@ -181,23 +181,48 @@ enum AsyncCall<F: AsyncFunction> {
     /// Races the call against a timer. When the timer wins the call is cancelled, and given a short grace to
     /// unwind, so that a cooperative call has really ended before the next attempt or record takes its place
     /// (capacity counts calls in flight); a call that ignores cancellation is left behind after the grace.
+    /// Cancelling the caller (the operator closes on a job's cancel) cancels the call too: its work is an
+    /// unstructured task, which would otherwise run on (an HTTP request held open until its timeout).
     static func withDeadline(milliseconds: Int64, _ op: @escaping @Sendable () async throws -> F.Output) async -> Attempt {
         let once = ResumeOnce<Attempt>()
-        return await withCheckedContinuation { (c: CheckedContinuation<Unchecked<Attempt>, Never>) in
-            once.set(c)
-            let work = Task {
-                let outcome: Attempt
-                do { outcome = .value(Unchecked(try await op())) } catch { outcome = .error(Unchecked(error)) }
-                once.resume(once.expired ? .timedOut : outcome)
-            }
-            // The timer runs on a Dispatch thread, not in Swift's cooperative pool: a busy pool must not stretch
-            // a timeout.
-            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(milliseconds))) {
-                guard once.expire() else { return }
-                work.cancel()
-                DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(100)) { once.resume(.timedOut) }
-            }
-        }.value
+        let running = CancellableWork()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (c: CheckedContinuation<Unchecked<Attempt>, Never>) in
+                once.set(c)
+                let work = Task {
+                    let outcome: Attempt
+                    do { outcome = .value(Unchecked(try await op())) } catch { outcome = .error(Unchecked(error)) }
+                    once.resume(once.expired ? .timedOut : outcome)
+                }
+                running.set(work)
+                // The timer runs on a Dispatch thread, not in Swift's cooperative pool: a busy pool must not stretch
+                // a timeout.
+                DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(milliseconds))) {
+                    guard once.expire() else { return }
+                    work.cancel()
+                    DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(100)) { once.resume(.timedOut) }
+                }
+            }.value
+        } onCancel: {
+            running.cancel()
+        }
+    }
+}
+
+/// The task of a call in flight, cancellable from the caller's cancellation handler (which may run before the
+/// task exists: then the task is cancelled as soon as it is set).
+final class CancellableWork: @unchecked Sendable {
+    private let lock = NSLock()
+    private var task: Task<Void, Never>?
+    private var cancelled = false
+
+    func set(_ t: Task<Void, Never>) {
+        lock.lock(); task = t; let c = cancelled; lock.unlock()
+        if c { t.cancel() }
+    }
+    func cancel() {
+        lock.lock(); cancelled = true; let t = task; lock.unlock()
+        t?.cancel()
     }
 }
 

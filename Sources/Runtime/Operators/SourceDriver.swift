@@ -49,6 +49,7 @@ final class SourceDriver<T>: SourceOutput<T> {
 
     func open() throws { try reader.open() }
     func close() { publish(); reader.close() }
+    func cancel() { reader.cancel() }
 
     func poll(max: Int) throws -> SourcePoll { try reader.poll(into: self, max: max) }
 

@@ -130,6 +130,8 @@ enum TestJobs {
             return ResolvedJob(job: try staggered(name: "staggered"), parallelism: submission.parallelism, parameters: submission.parameters)
         case "failing":
             return ResolvedJob(job: try failing(name: "failing"), parallelism: submission.parallelism, parameters: submission.parameters)
+        case "quiet-pipe", "ignores-cancel":
+            return try cancellationJob(submission)
         default:
             guard let definition = JobCatalog.named(submission.job) else {
                 throw JobSubmissionError.invalid("no job named '\(submission.job)' (known: endless, failing, clip-detector-replay)")

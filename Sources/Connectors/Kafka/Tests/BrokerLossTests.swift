@@ -43,6 +43,9 @@ final class PrivateBroker {
         while p.isRunning && ContinuousClock.now < deadline { usleep(10_000) }
     }
 
+    /// SIGSTOP / SIGCONT: the broker keeps its connections open and answers nothing (a stalled broker).
+    func signal(_ sig: Int32) { if let p = process { kill(p.processIdentifier, sig) } }
+
     deinit { stop() }
 }
 
