@@ -125,6 +125,9 @@ struct MultiProcessSecurityTests {
             #expect(try sendAndExpectClose(port: port, [UInt8](repeating: 0xFF, count: 64)))
         }
         #expect(try sendAndExpectClose(port: cluster.rpcPort, afterHandshake, authenticated: true))
+        // A member's hello, then a data frame of 80 MiB: over the data plane's 64 MiB limit.
+        let hello: [UInt8] = [33, 0, 0, 0, 1] + Array(String(repeating: "f", count: 32).utf8)
+        #expect(try sendAndExpectClose(port: dataPort, hello + [0, 0, 0, 0x05, 2, 0, 0, 0], authenticated: true))
         try await cluster.waitUntil("the refusals logged with the peer's address", timeout: .seconds(30)) {
             let jm = cluster.jobManager.errors, tm = cluster.taskManagers[0].process.errors
             return jm.contains("JobManager RPC endpoint refused a connection from 127.0.0.1:")
@@ -132,6 +135,7 @@ struct MultiProcessSecurityTests {
                 && jm.contains("JobManager RPC endpoint closed the connection from 127.0.0.1:")
                 && jm.contains("exceeds the limit of \(FramedSocket.maxControlFrame) bytes")
                 && tm.contains("data port refused a connection from 127.0.0.1:")
+                && tm.contains("data port closed the connection from TaskManager ffffffffffffffffffffffffffffffff: frame of 83886080 bytes exceeds the limit of \(FramedSocket.maxDataFrame) bytes")
         }
         // Still serving: both TaskManagers are registered and a job across them (over the data port) finishes.
         #expect(try await cluster.get("/overview")["taskmanagers"] as? Int == 2)
@@ -142,6 +146,18 @@ struct MultiProcessSecurityTests {
         let exceptions = try await cluster.get("/jobs/\(id)/exceptions")
         #expect(try await cluster.state(id) == "FINISHED", "\(exceptions)")
         #expect(try await cluster.taskManagersRunning(id).count == 2)
+    }
+
+    @Test("a REST body over the 64 MiB limit gets 413 with Flink's error body; the REST API keeps answering")
+    func oversizedRESTBody() async throws {
+        let cluster = try await MultiProcessCluster(settings: ["security.cluster.secret": Self.clusterSecret])
+        defer { cluster.stop() }
+        let response = try await cluster.http.execute(HTTPRequest(
+            method: .post, url: cluster.restURL + "/jobs/submit-by-name", headers: ["Content-Type": "application/json"],
+            body: [UInt8](repeating: UInt8(ascii: " "), count: (64 << 20) + 1)))
+        #expect(response.status == 413, "\(response.status) \(response.text)")
+        #expect(response.text.contains("Request body exceeds the limit of \(64 << 20) bytes."), "\(response.text)")
+        #expect(try await cluster.get("/overview")["taskmanagers"] as? Int == 0)
     }
 
     @Test("a JobManager that would bind its RPC port to all interfaces without a secret refuses to start, saying why")

@@ -152,6 +152,8 @@ public final class NetworkEnvironment: @unchecked Sendable {
             }
         } catch {
             reason = "\(error)"
+            // A member breaking the protocol (an oversized or unknown frame) is reported, not only its channels failed.
+            if error is FrameError { onRejected("data port closed the connection from TaskManager \(peer): \(error)") }
         }
         socket.close()
         state.lock()
