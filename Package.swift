@@ -46,6 +46,7 @@ let package = Package(
         .target(name: "RedisConnector", dependencies: ["Dataflow", "CHiredis"], path: "Sources/Connectors/Redis", exclude: ["Tests", "README.md"]),
         // Structured JSON logs and the Prometheus endpoint every Highlights process shares.
         .target(name: "Observability", dependencies: [
+            "Dataflow",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),

@@ -1,3 +1,4 @@
+import Dataflow
 import Foundation
 import Logging
 
@@ -56,9 +57,9 @@ public struct JSONLogHandler: LogHandler {
         json.field("ts", string: clock())
         json.field("level", string: event.level.rawValue)
         json.field("logger", string: label)
-        json.field("message", string: event.message.description)
+        json.field("message", string: Secrets.mask(event.message.description))
         if let service { json.field("service", string: service) }
-        if let error = event.error { json.field("error", string: String(describing: error)) }
+        if let error = event.error { json.field("error", string: Secrets.mask(String(describing: error))) }
         json.field("source", string: event.source)
         if includeSourceLocation { json.field("file", string: "\(event.file):\(event.line)") }
 
@@ -66,6 +67,7 @@ public struct JSONLogHandler: LogHandler {
         var merged = metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
         if let own = event.metadata { merged.merge(own) { _, new in new } }
+        merged = MaskedLogging.mask(merged)
         for key in merged.keys.sorted() {
             json.field(Self.reservedKeys.contains(key) ? "meta.\(key)" : key, metadata: merged[key]!)
         }

@@ -42,7 +42,7 @@ public enum Observability {
             case .text:
                 var handler = StreamLogHandler.standardError(label: label, metadataProvider: provider)
                 handler.logLevel = configuration.logLevel
-                return handler
+                return MaskingLogHandler(inner: handler)
             }
         }
     }

@@ -64,7 +64,9 @@ final class MultiProcessCluster: @unchecked Sendable {
     init(settings: [String: String] = [:]) async throws {
         directory = try temporaryDirectory()
         let base = ["heartbeat.interval": "200ms", "heartbeat.timeout": "3s", "restart-strategy.type": "fixed-delay",
-                    "restart-strategy.fixed-delay.attempts": "3", "restart-strategy.fixed-delay.delay": "500ms"].merging(settings) { _, b in b }
+                    "restart-strategy.fixed-delay.attempts": "3", "restart-strategy.fixed-delay.delay": "500ms",
+                    // Every process of these clusters proves the shared secret on each RPC and data connection.
+                    "security.cluster.secret": "multi-process-test-secret"].merging(settings) { _, b in b }
         self.settings = base.sorted { $0.key < $1.key }.flatMap { ["-D", "\($0.key)=\($0.value)"] }
         jobManager = try DataflowProcess(["jobmanager", "-D", "jobmanager.rpc.port=0", "-D", "rest.port=0",
                                           "-D", "metrics.reporter.prom.port=0"] + self.settings, directory: directory)

@@ -214,7 +214,23 @@ struct JSONLogHandlerTests {
         Logger(label: "api.http", factory: { _ in json }).debug("hello")
         #expect(try collector.objects().first?["service"] as? String == "api")
         let text = Observability.makeLogHandlerFactory(service: "api", format: .text, configuration: configuration)("api.http", nil)
-        #expect(text is StreamLogHandler)
+        // Text lines are masked too: the stream handler sits inside the masking one.
+        #expect((text as? MaskingLogHandler)?.inner is StreamLogHandler)
         #expect(text.logLevel == .debug)
+    }
+
+    @Test("log lines mask secrets: sensitive metadata keys, URL passwords and password= pairs in messages, metadata and errors")
+    func masking() throws {
+        let collector = LineCollector()
+        let logger = Logger(label: "dataflow.jobmanager") { JSONLogHandler(label: $0, service: "jobmanager", writer: collector.writer) }
+        struct Failure: Error, CustomStringConvertible { let description = "cannot connect to redis://:errpw-77@cache:6379" }
+        logger.error("submitting with postgresql://u:msgpw-77@db/x and password=kvpw-77", error: Failure(),
+                     metadata: ["twitch.client-secret": "tokpw-77", "url": "kafka://svc:metapw-77@broker:9092/t", "rows": .stringConvertible(10)])
+        let line = String(decoding: try #require(collector.all.first), as: UTF8.self)
+        for secret in ["msgpw-77", "kvpw-77", "tokpw-77", "metapw-77", "errpw-77"] { #expect(!line.contains(secret), "\(line)") }
+        let object = try #require(try collector.objects().first)
+        #expect(object["message"] as? String == "submitting with postgresql://u:******@db/x and password=******")
+        #expect(object["twitch.client-secret"] as? String == "******")
+        #expect(object["rows"] as? Int == 10)
     }
 }

@@ -1,4 +1,5 @@
 import Dataflow
+import Foundation
 import Runtime
 
 /// The cluster's configuration: Flink's `key: value` settings, merged from (lowest first) the defaults in
@@ -20,6 +21,7 @@ public struct ClusterConfiguration: Sendable, Equatable {
     /// Sets keys on top of the current ones (later sources override earlier ones).
     public mutating func apply(_ more: [String: String]) throws(ClusterConfigurationError) {
         let known = Dictionary(uniqueKeysWithValues: ClusterOptions.all.map { ($0.key, $0) })
+        Secrets.remember(secretsIn: more)
         for (key, value) in more {
             if let option = known[key] { try option.validate(value) }
             settings[key] = value
@@ -62,6 +64,28 @@ public struct ClusterConfiguration: Sendable, Equatable {
         r.taskCancellationTimeoutMillis = FlinkDuration.milliseconds(self[ClusterOptions.taskCancellationTimeout])
         r.taskCancellationIntervalMillis = FlinkDuration.milliseconds(self[ClusterOptions.taskCancellationInterval])
         return r
+    }
+
+    /// Who may connect to a port bound on `bindHost`: members holding `security.cluster.secret` (or the contents of
+    /// `security.cluster.secret-file`). Without a secret, only a loopback address may be bound — anyone who can reach
+    /// a wider address could otherwise join the cluster and run code in it — so that is a startup error.
+    public func clusterAuthentication(bindHost: String, port: String) throws(ClusterConfigurationError) -> ClusterAuthentication {
+        var secret = self[ClusterOptions.clusterSecret]
+        let file = self[ClusterOptions.clusterSecretFile]
+        if secret.isEmpty, !file.isEmpty {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                throw ClusterConfigurationError("\(ClusterOptions.clusterSecretFile.key): cannot read '\(file)'")
+            }
+            secret = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !secret.isEmpty else { throw ClusterConfigurationError("\(ClusterOptions.clusterSecretFile.key): '\(file)' is empty") }
+            Secrets.remember(secret)
+        }
+        if secret.isEmpty && !ClusterAuthentication.isLoopback(bindHost) {
+            throw ClusterConfigurationError("the \(port) binds \(bindHost), which other hosts can reach, but no "
+                + "\(ClusterOptions.clusterSecret.key) (or \(ClusterOptions.clusterSecretFile.key)) is set: any host could join the cluster. "
+                + "Set the same secret on every JobManager and TaskManager, or bind a loopback address.")
+        }
+        return ClusterAuthentication(secret: secret)
     }
 
     /// Every key with its effective value, as `/jobmanager/config` lists them: the known options (defaults

@@ -86,6 +86,16 @@ public enum ClusterOptions {
             + "empty: the temporary directory). Every TaskManager must be able to read it.",
         parse: { $0.trimmingCharacters(in: .whitespaces) }, render: { $0 })
 
+    // MARK: Security
+
+    public static let clusterSecret = ConfigOption<String>(
+        "security.cluster.secret", default: "", "Shared secret every JobManager and TaskManager must hold to connect to the RPC and data "
+            + "ports (HMAC challenge-response; it never crosses the wire). Required when they bind a non-loopback address.",
+        parse: { $0.trimmingCharacters(in: .whitespaces) }, render: { $0 })
+    public static let clusterSecretFile = ConfigOption<String>(
+        "security.cluster.secret-file", default: "", "A file holding security.cluster.secret (e.g. a Docker secret); used when that key is empty.",
+        parse: { $0.trimmingCharacters(in: .whitespaces) }, render: { $0 })
+
     // MARK: Metrics
 
     public static let prometheusPort = ConfigOption<ClosedRange<Int>>(
@@ -144,7 +154,7 @@ public enum ClusterOptions {
         AnyConfigOption(jobManagerMemory), AnyConfigOption(taskManagerMemory),
         AnyConfigOption(dataPort), AnyConfigOption(taskManagerHost), AnyConfigOption(heartbeatInterval),
         AnyConfigOption(heartbeatTimeout), AnyConfigOption(metricsUpdateInterval), AnyConfigOption(slotRequestTimeout),
-        AnyConfigOption(savepointDirectory),
+        AnyConfigOption(savepointDirectory), AnyConfigOption(clusterSecret), AnyConfigOption(clusterSecretFile),
         AnyConfigOption(prometheusPort), AnyConfigOption(prometheusHost),
         AnyConfigOption(restartStrategyType), AnyConfigOption(fixedDelayAttempts), AnyConfigOption(fixedDelayDelay),
         AnyConfigOption(exponentialInitialBackoff), AnyConfigOption(exponentialMaxBackoff), AnyConfigOption(exponentialMultiplier),

@@ -1,3 +1,5 @@
+import Dataflow
+
 /// An example `configs/flink-conf.yaml` with every key the cluster reads and its default
 /// (`dataflow cluster --print-example-config` writes it out).
 public enum ExampleConfiguration {
@@ -12,7 +14,7 @@ public enum ExampleConfiguration {
         ]
         for option in ClusterOptions.all {
             lines.append("# \(option.summary)")
-            let value = option.defaultText
+            let value = Secrets.mask(key: option.key, value: option.defaultText)
             lines.append(value.isEmpty ? "# \(option.key):" : "\(option.key): \(quoted(value))")
         }
         return lines.joined(separator: "\n") + "\n"

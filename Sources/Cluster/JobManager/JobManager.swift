@@ -76,7 +76,10 @@ public final class JobManager: Sendable {
     public func submit(_ submission: JobSubmission) throws(JobSubmissionError) -> JobID {
         let received = DispatchTime.now().uptimeNanoseconds
         let receivedAt = clock()
+        // Before anything can quote them (an error, a log line): the secrets among the parameters are hidden from now on.
+        Secrets.remember(secretsIn: submission.parameters)
         let (resolved, graph) = try resolve(submission)
+        Secrets.remember(secretsIn: resolved.parameters)
         let id = JobID.random()
         let owners = try place(id, resolved, graph, submission: submission, receivedAt: receivedAt)
         guard deploy(id, attempt: 0, owners: owners) else { return id }

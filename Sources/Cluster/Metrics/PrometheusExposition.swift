@@ -41,6 +41,9 @@ public enum PrometheusText {
         }))
     }
 
+    /// A label value: secrets masked first (a job or stage named after a connection string), then sanitized.
+    public static func labelValue(_ s: String) -> String { sanitize(Secrets.mask(s)) }
+
     public static func render(_ families: [PrometheusFamily]) -> String {
         var out = ""
         out.reserveCapacity(families.reduce(0) { $0 + 120 + $1.samples.count * 300 })
@@ -84,7 +87,7 @@ struct PrometheusFamilies {
     /// Adds one sample of `metric` in Flink's logical `scope` (e.g. `taskmanager_job_task_operator`).
     mutating func add(scope: String, metric: String, labels: [(String, String)], value: Double) {
         let name = PrometheusText.sanitize("flink_\(scope)_\(metric)")
-        let sample = PrometheusFamily.Sample(labels: labels.map { ($0.0, PrometheusText.sanitize($0.1)) }, value: value)
+        let sample = PrometheusFamily.Sample(labels: labels.map { ($0.0, PrometheusText.labelValue($0.1)) }, value: value)
         if let i = index[name] {
             families[i].samples.append(sample)
         } else {
@@ -98,7 +101,7 @@ struct PrometheusFamilies {
     /// Adds a histogram as Flink's reporter exports it: a summary with `_count` and one sample per quantile.
     mutating func addSummary(scope: String, metric: String, labels: [(String, String)], statistics: HistogramStatistics) {
         let name = PrometheusText.sanitize("flink_\(scope)_\(metric)")
-        let clean = labels.map { ($0.0, PrometheusText.sanitize($0.1)) }
+        let clean = labels.map { ($0.0, PrometheusText.labelValue($0.1)) }
         var samples = [PrometheusFamily.Sample(labels: clean, value: Double(statistics.count), nameSuffix: "_count")]
         for q in PrometheusFamilies.summaryQuantiles {
             samples.append(PrometheusFamily.Sample(labels: clean + [("quantile", "\(q)")], value: statistics.quantiles[q] ?? 0))

@@ -24,6 +24,11 @@ public final class JobManagerRPCService: Service, @unchecked Sendable {
     }
 
     public func run() async throws {
+        // Checked before binding: a JobManager reachable from other hosts without a secret does not start.
+        let authentication = try jobManager.configuration.clusterAuthentication(bindHost: address.host, port: "JobManager RPC endpoint")
+        if !authentication.isEnabled {
+            logger.notice("Cluster authentication is off (no \(ClusterOptions.clusterSecret.key)); the RPC endpoint binds loopback only")
+        }
         let listener: TCPListener
         do {
             listener = try TCPListener(host: address.host, port: port)
@@ -36,7 +41,7 @@ public final class JobManagerRPCService: Service, @unchecked Sendable {
         logger.info("JobManager RPC endpoint listening on \(address.host):\(listener.port)")
         startThread("rpc-accept") { [self] in
             while let socket = listener.accept() {
-                startThread("rpc-connection") { [self] in serve(socket) }
+                startThread("rpc-connection") { [self] in serve(socket, authentication) }
             }
         }
         // Heartbeat watch: a TaskManager silent for longer than heartbeat.timeout is lost.
@@ -56,7 +61,15 @@ public final class JobManagerRPCService: Service, @unchecked Sendable {
         listener.close()
     }
 
-    private func serve(_ socket: FramedSocket) {
+    private func serve(_ socket: FramedSocket, _ authentication: ClusterAuthentication) {
+        let peer = socket.peerAddress
+        do {
+            try authentication.accept(socket, maxFrameLength: FramedSocket.maxControlFrame)
+        } catch {
+            socket.close()
+            logger.warning("JobManager RPC endpoint refused a connection from \(peer): \(error)")
+            return
+        }
         var taskManager: RemoteTaskManager?
         var reason = "connection closed"
         do {
@@ -81,6 +94,8 @@ public final class JobManagerRPCService: Service, @unchecked Sendable {
             }
         } catch {
             reason = "\(error)"
+            // A member speaking garbage (or an oversized frame) is dropped like a lost TaskManager, and said so.
+            logger.warning("JobManager RPC endpoint closed the connection from \(peer): \(error)")
         }
         socket.close()
         if let tm = taskManager { jobManager.taskManagerLost(tm.registration.id, reason: "RPC connection closed (\(reason))") }

@@ -11,6 +11,7 @@ import Synchronization
 public final class TaskManagerRunner: Service, @unchecked Sendable {
     public let id: TaskManagerID
     public let network: NetworkEnvironment
+    private let authentication: ClusterAuthentication
     private let configuration: ClusterConfiguration
     private let resolver: JobResolver
     private let logger: Logger
@@ -31,8 +32,13 @@ public final class TaskManagerRunner: Service, @unchecked Sendable {
         self.configuration = configuration
         self.resolver = resolver
         self.logger = logger
-        network = try NetworkEnvironment(localID: id.description, host: configuration[ClusterOptions.taskManagerHost],
-                                         port: configuration[ClusterOptions.dataPort])
+        let host = configuration[ClusterOptions.taskManagerHost]
+        authentication = try configuration.clusterAuthentication(bindHost: host, port: "TaskManager data port")
+        if !authentication.isEnabled {
+            logger.notice("Cluster authentication is off (no \(ClusterOptions.clusterSecret.key)); the data port binds loopback only")
+        }
+        network = try NetworkEnvironment(localID: id.description, host: host, port: configuration[ClusterOptions.dataPort],
+                                         authentication: authentication) { [logger] in logger.warning("\($0)") }
         let runner = WeakRunner()
         let reporter = TaskManagerPrometheusReporter(id: id, host: network.host) { runner.value?.runningAttempts() ?? [] }
         metrics = HTTPServerService(name: "TaskManager Prometheus endpoint", host: configuration.prometheusBindAddress,
@@ -70,6 +76,13 @@ public final class TaskManagerRunner: Service, @unchecked Sendable {
     public func run() async throws {
         let host = configuration[ClusterOptions.jobManagerAddress], port = configuration[ClusterOptions.jobManagerPort]
         let socket = try FramedSocket.connect(host: host, port: port, timeoutSeconds: 30)
+        do {
+            try authentication.connect(socket, maxFrameLength: FramedSocket.maxControlFrame)
+        } catch {
+            socket.close()
+            network.shutdown()
+            throw AuthenticationError("the JobManager at \(host):\(port) did not accept this TaskManager: \(error)")
+        }
         connected.withLock { $0 = socket }
         let info = ProcessInfo.processInfo
         try send(.register(TaskManagerHello(id: id, host: network.host, dataPort: network.dataPort, slots: configuration.taskSlots,
@@ -167,6 +180,7 @@ public final class TaskManagerRunner: Service, @unchecked Sendable {
     }
 
     private func deploy(_ d: TaskDeploymentDescriptor) {
+        Secrets.remember(secretsIn: d.submission.parameters)
         do {
             let resolved = try resolver(d.submission)
             var runtime = d.runtime.configuration

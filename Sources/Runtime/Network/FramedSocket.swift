@@ -9,11 +9,20 @@ public final class FramedSocket: @unchecked Sendable {
     public let fd: Int32
     private let sendLock = NSLock()
     private var closed = false
-    /// Frames above this size are a corrupt stream, not a record batch.
-    static let maxFrame = 256 << 20
+    /// The largest frame this connection accepts (length prefix, kind and payload): a larger announced length is a
+    /// corrupt or hostile stream and ends the connection with an error before anything is allocated for it.
+    /// Until the handshake has passed it is `ClusterAuthentication.maxHandshakeFrame`.
+    public var maxFrameLength: Int
+    /// Record batches between TaskManagers (a batch of `execution.buffer-size` records; Flink sends 32 KiB buffers).
+    public static let maxDataFrame = 64 << 20
+    /// RPC messages (deployments, task state reports with a savepoint's subtask states).
+    public static let maxControlFrame = 128 << 20
+    /// A payload is read in pieces of at most this size, so a length prefix that lies costs only what was sent.
+    static let readChunk = 1 << 20
 
-    public init(fd: Int32) {
+    public init(fd: Int32, maxFrameLength: Int = FramedSocket.maxDataFrame) {
         self.fd = fd
+        self.maxFrameLength = maxFrameLength
         var one: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
     }
@@ -76,6 +85,7 @@ public final class FramedSocket: @unchecked Sendable {
             if n == 0 { if got == 0 { return false }; throw NetworkError("connection closed inside a frame") }
             if n < 0 {
                 if errno == EINTR { continue }
+                if errno == EAGAIN || errno == EWOULDBLOCK { throw NetworkError("receive timed out") }
                 throw NetworkError("receive failed: \(String(cString: strerror(errno)))")
             }
             got += n
@@ -85,18 +95,47 @@ public final class FramedSocket: @unchecked Sendable {
 
     /// The next frame, or nil at a clean end of stream.
     public func receive() throws -> (kind: UInt8, payload: [UInt8])? {
-        var header = (UInt32(0), UInt8(0))
+        var kind: UInt8 = 0
         var lengthLE: UInt32 = 0
         guard try readFully(&lengthLE, 4) else { return nil }
         let length = Int(UInt32(littleEndian: lengthLE))
-        guard length >= 1, length <= Self.maxFrame else { throw NetworkError("bad frame length \(length)") }
-        guard try readFully(&header.1, 1) else { throw NetworkError("connection closed inside a frame") }
-        var payload = [UInt8](repeating: 0, count: length - 1)
-        if length > 1 {
-            let ok = try payload.withUnsafeMutableBytes { try readFully($0.baseAddress!, length - 1) }
+        guard length >= 1 else { throw FrameError("bad frame length 0") }
+        guard length <= maxFrameLength else {
+            throw FrameError("frame of \(length) bytes exceeds the limit of \(maxFrameLength) bytes")
+        }
+        guard try readFully(&kind, 1) else { throw NetworkError("connection closed inside a frame") }
+        var payload = [UInt8]()
+        payload.reserveCapacity(min(length - 1, Self.readChunk))
+        while payload.count < length - 1 {
+            let piece = min(length - 1 - payload.count, Self.readChunk)
+            let start = payload.count
+            payload.append(contentsOf: repeatElement(0, count: piece))
+            let ok = try payload.withUnsafeMutableBytes { try readFully($0.baseAddress! + start, piece) }
             guard ok else { throw NetworkError("connection closed inside a frame") }
         }
-        return (header.1, payload)
+        return (kind, payload)
+    }
+
+    /// The peer's address as `host:port` (for log lines about who connected).
+    public var peerAddress: String {
+        var storage = sockaddr_storage()
+        var len = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let rc = withUnsafeMutablePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &len) } }
+        guard rc == 0 else { return "unknown peer" }
+        var host = [CChar](repeating: 0, count: Int(NI_MAXHOST)), port = [CChar](repeating: 0, count: Int(NI_MAXSERV))
+        let ok = withUnsafePointer(to: &storage) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                getnameinfo($0, len, &host, socklen_t(host.count), &port, socklen_t(port.count), NI_NUMERICHOST | NI_NUMERICSERV)
+            }
+        }
+        guard ok == 0 else { return "unknown peer" }
+        return "\(String(cString: host)):\(String(cString: port))"
+    }
+
+    /// Bounds how long a receive waits (nil: forever) — the handshake must not let a silent peer hold a thread.
+    public func setReceiveTimeout(_ seconds: Double?) {
+        var tv = timeval(tv_sec: Int(seconds ?? 0), tv_usec: Int(((seconds ?? 0) - Double(Int(seconds ?? 0))) * 1_000_000))
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
     }
 
     /// Shuts the socket down: a blocked reader returns, later sends fail.
@@ -164,6 +203,12 @@ public final class TCPListener: @unchecked Sendable {
         lock.unlock()
         if !was { shutdown(fd, Int32(SHUT_RDWR)); Glibc.close(fd) }
     }
+}
+
+/// A frame that breaks the protocol (oversized, empty, unknown kind): the connection is dropped and the cause logged.
+public struct FrameError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
 
 public struct NetworkError: Error, CustomStringConvertible, Sendable {

@@ -38,10 +38,18 @@ public final class NetworkEnvironment: @unchecked Sendable {
     public let staleFrames = Atomic<Int>(0)
     public let bytesSent = Atomic<Int>(0)
     public let bytesReceived = Atomic<Int>(0)
+    /// Connections refused at the data port: failed handshakes, garbage, oversized frames before a peer was known.
+    public let rejectedConnections = Atomic<Int>(0)
+    /// Who may connect (the cluster secret) and where refusals are reported (the TaskManager logs them).
+    private let authentication: ClusterAuthentication
+    private let onRejected: @Sendable (String) -> Void
 
-    public init(localID: String, host: String, port: Int = 0) throws {
+    public init(localID: String, host: String, port: Int = 0, authentication: ClusterAuthentication = .disabled,
+                onRejected: @escaping @Sendable (String) -> Void = { _ in }) throws {
         self.localID = localID
         self.host = host
+        self.authentication = authentication
+        self.onRejected = onRejected
         listener = try TCPListener(host: host, port: port)
         startThread("data-accept") { [self] in acceptLoop() }
     }
@@ -62,20 +70,28 @@ public final class NetworkEnvironment: @unchecked Sendable {
     private func acceptLoop() {
         while let socket = listener.accept() {
             startThread("data-in") { [self] in
+                let address = socket.peerAddress
                 do {
-                    guard let hello = try socket.receive(), hello.kind == FrameKind.hello.rawValue else {
-                        socket.close()
-                        return
+                    try authentication.accept(socket, maxFrameLength: ClusterAuthentication.maxHandshakeFrame)
+                    guard let hello = try socket.receive(), hello.kind == FrameKind.hello.rawValue,
+                          (1...64).contains(hello.payload.count), hello.payload.allSatisfy(Self.isIDByte) else {
+                        throw FrameError("the first frame after the handshake is not a TaskManager's hello")
                     }
                     let peer = String(decoding: hello.payload, as: UTF8.self)
+                    socket.maxFrameLength = FramedSocket.maxDataFrame
                     attach(socket, peer: peer)
                     readLoop(socket, peer: peer)
                 } catch {
                     socket.close()
+                    rejectedConnections.add(1, ordering: .relaxed)
+                    onRejected("data port refused a connection from \(address): \(error)")
                 }
             }
         }
     }
+
+    /// TaskManager ids are hex digits; anything else in a hello is garbage.
+    private static func isIDByte(_ b: UInt8) -> Bool { (48...57).contains(b) || (65...90).contains(b) || (97...122).contains(b) }
 
     /// Connects to the peers this TaskManager dials (those with a larger id); the others dial us.
     public func connect(to peers: [PeerAddress]) throws {
@@ -85,6 +101,12 @@ public final class NetworkEnvironment: @unchecked Sendable {
             state.unlock()
             if connected { continue }
             let socket = try FramedSocket.connect(host: peer.host, port: peer.port)
+            do {
+                try authentication.connect(socket, maxFrameLength: FramedSocket.maxDataFrame)
+            } catch {
+                socket.close()
+                throw NetworkError("the data port of TaskManager \(peer.id) at \(peer.host):\(peer.port) refused this TaskManager: \(error)")
+            }
             try socket.send(kind: FrameKind.hello.rawValue, payload: Array(localID.utf8))
             attach(socket, peer: peer.id)
             startThread("data-out") { [self] in readLoop(socket, peer: peer.id) }
@@ -130,6 +152,8 @@ public final class NetworkEnvironment: @unchecked Sendable {
             }
         } catch {
             reason = "\(error)"
+            // A member breaking the protocol (an oversized or unknown frame) is reported, not only its channels failed.
+            if error is FrameError { onRejected("data port closed the connection from TaskManager \(peer): \(error)") }
         }
         socket.close()
         state.lock()

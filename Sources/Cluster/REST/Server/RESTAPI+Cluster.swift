@@ -1,4 +1,5 @@
 import Foundation
+import Dataflow
 
 // Handlers of the cluster-wide endpoints.
 
@@ -27,7 +28,7 @@ extension RESTAPI {
             })
         }
         routes.add(ClusterConfigurationInfoHeaders.self) { _, _ in
-            jm.configuration.effectiveEntries.map { ConfigurationEntry(key: $0.key, value: $0.value) }
+            jm.configuration.effectiveEntries.map { ConfigurationEntry(key: $0.key, value: Secrets.mask(key: $0.key, value: $0.value)) }
         }
         routes.add(JobManagerEnvironmentHeaders.self) { _, _ in
             #if arch(x86_64)
@@ -37,7 +38,7 @@ extension RESTAPI {
             #endif
             let info = ProcessInfo.processInfo
             return EnvironmentInfo(jvm: .init(version: "Swift runtime on \(info.operatingSystemVersionString)", arch: arch,
-                                              options: info.arguments),
+                                              options: info.arguments.map { Secrets.mask($0) }),
                                    classpath: [])
         }
         let statistics = processStatistics

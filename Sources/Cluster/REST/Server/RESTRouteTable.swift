@@ -1,3 +1,4 @@
+import Dataflow
 import Hummingbird
 
 /// Binds endpoint types to handlers on a Hummingbird router, every route under both `/` (the dashboard's paths) and
@@ -8,6 +9,8 @@ struct RESTRouteTable {
     static let versionPrefixes = ["", "/v1"]
     /// Largest request body accepted (the Java client uploads job graphs and jars before we refuse them).
     static let maxRequestBody = 64 << 20
+
+    static let tooLarge = RESTError(status: 413, "Request body exceeds the limit of \(maxRequestBody) bytes.")
 
     let router: Router<Context>
 
@@ -22,7 +25,12 @@ struct RESTRouteTable {
                     var query: [String: [String]] = [:]
                     for (key, value) in request.uri.queryParameters { query[String(key), default: []].append(String(value)) }
                     let parameters = try E.Parameters(RESTRequestValues(path: path, query: query))
-                    let buffer = try await request.body.collect(upTo: Self.maxRequestBody)
+                    // Refused before it is read when it says it is too large; cut off at the limit when it does not say.
+                    if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > Self.maxRequestBody {
+                        throw Self.tooLarge
+                    }
+                    let buffer: ByteBuffer
+                    do { buffer = try await request.body.collect(upTo: Self.maxRequestBody) } catch { throw Self.tooLarge }
                     let body: E.RequestBody
                     do {
                         body = try E.RequestBody(restBody: Array(buffer.readableBytesView))
@@ -40,10 +48,12 @@ struct RESTRouteTable {
         }
     }
 
-    /// Flink's content type on every answer, errors included (the Java client checks it).
+    /// Flink's content type on every answer, errors included (the Java client checks it). The views mask secrets
+    /// field by field; this is the net under them: no answer carries a credential, whatever text it quotes.
     static func json(status: Int, _ bytes: [UInt8]) -> Response {
-        Response(status: .init(code: status), headers: [.contentType: "application/json; charset=UTF-8"],
-                 body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        let masked = Array(Secrets.mask(String(decoding: bytes, as: UTF8.self)).utf8)
+        return Response(status: .init(code: status), headers: [.contentType: "application/json; charset=UTF-8"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: masked)))
     }
 }
 

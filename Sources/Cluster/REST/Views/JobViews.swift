@@ -67,7 +67,7 @@ extension JobPlan {
                 Input(id: graph.vertices[edge.producerVertex].id, num: num, exchange: "pipelined_bounded", shipStrategy: edge.strategy.rawValue)
             }
             nodes.append(Node(id: vertex.id, operator: "", parallelism: vertex.parallelism, operatorStrategy: "",
-                              description: graph.description(of: v), optimizerProperties: OptimizerProperties(),
+                              description: Secrets.mask(graph.description(of: v)), optimizerProperties: OptimizerProperties(),
                               inputs: inputs.isEmpty ? nil : inputs))
         }
         self.init(jid: job.id, name: job.name, type: "STREAMING", nodes: nodes)
@@ -118,7 +118,7 @@ extension JobConfigInfo {
     init(_ job: JobSnapshot) {
         self.init(jid: job.id, name: job.name,
                   executionConfig: ExecutionConfig(restartStrategy: "Cluster level default restart strategy",
-                                                   jobParallelism: job.parallelism, objectReuseMode: false, userConfig: job.parameters))
+                                                   jobParallelism: job.parallelism, objectReuseMode: false, userConfig: Secrets.mask(job.parameters)))
     }
 }
 
@@ -127,7 +127,7 @@ extension JobExceptionsInfo {
     init(_ job: JobSnapshot, maxExceptions: Int?) {
         let limit = max(0, maxExceptions ?? 20)
         let entries = job.exceptions.reversed().prefix(limit).map { e in
-            RootException(exceptionName: e.exceptionName, stacktrace: e.stacktrace, timestamp: e.timestamp, taskName: e.taskName,
+            RootException(exceptionName: Secrets.mask(e.exceptionName), stacktrace: Secrets.mask(e.stacktrace), timestamp: e.timestamp, taskName: e.taskName,
                           endpoint: e.endpoint, taskManagerID: e.taskManagerID?.description, failureLabels: [:], concurrentExceptions: [])
         }
         self.init(exceptionHistory: History(entries: Array(entries), truncated: job.exceptions.count > limit))
