@@ -8,28 +8,41 @@ import PostgresConnector
 public struct ClipsSink: SinkConnector {
     public typealias Record = ClipOutcome
     public let rows: PostgresSink<ClipRow>
+    let pool: PostgresConnectionPool
+    /// The create-clip stage's ledger table, checked at open: without it every anomaly would fail.
+    let requestsTable: String
 
-    public init(pool: PostgresConnectionPool, table: String = "clips") {
+    public init(pool: PostgresConnectionPool, table: String = "clips", requestsTable: String = "clip_requests") {
         // Small batches written often: a clip row should land within a fraction of a second.
         var options = PostgresSinkOptions(table: table, conflictKey: ["anomaly_id"], batchSize: 100,
                                           flushInterval: .milliseconds(200))
         options.maxRetryDuration = .seconds(300)
+        // A created row is final: a later failure for the same anomaly (a restarted job whose ledger look-up failed
+        // while PostgreSQL restarted) must not turn it into a failed row and leave its Twitch clip without one.
+        let target = table.split(separator: ".").last.map(String.init) ?? table
+        options.updateCondition = "\(target).status <> 'created'"
         rows = PostgresSink<ClipRow>(pool: pool, options: options)
+        self.pool = pool
+        self.requestsTable = requestsTable
     }
 
     public var description: String { rows.description }
 
     public func createWriter(subtask: Int, parallelism: Int) throws -> any SinkWriter<ClipOutcome> {
-        Writer(rows: try rows.createWriter(subtask: subtask, parallelism: parallelism))
+        Writer(rows: try rows.createWriter(subtask: subtask, parallelism: parallelism), pool: pool, requestsTable: requestsTable)
     }
 
     final class Writer: SinkWriter {
         private let rows: any SinkWriter<ClipRow>
+        private let pool: PostgresConnectionPool
+        private let requestsTable: String
         private var success = Counter()
         private var failed = Counter()
         private var latency: Histogram?
 
-        init(rows: any SinkWriter<ClipRow>) { self.rows = rows }
+        init(rows: any SinkWriter<ClipRow>, pool: PostgresConnectionPool, requestsTable: String) {
+            self.rows = rows; self.pool = pool; self.requestsTable = requestsTable
+        }
 
         func attach(metrics: MetricGroup) {
             rows.attach(metrics: metrics)
@@ -38,7 +51,17 @@ public struct ClipsSink: SinkConnector {
             // Exported as Flink exports histograms: a Prometheus summary (quantiles) and REST _min/_median/_p99….
             latency = metrics.histogram("twitch_api_latency")
         }
-        func open() throws { try rows.open() }
+        func open() throws {
+            try rows.open()
+            // A database set up before clip_requests existed fails here, once and clearly, rather than every anomaly.
+            let table = requestsTable
+            let found = try pool.withConnection { connection in
+                try connection.query("SELECT to_regclass($1) IS NOT NULL", [.text(table)])[row: 0][0].bool() ?? false
+            }
+            guard found else {
+                throw PostgresError(.configuration, "the table \(table) is missing: apply infrastructure/postgres/init.sql (idempotent) to the database")
+            }
+        }
         func write(_ value: ClipOutcome, timestamp: Timestamp) throws {
             try rows.write(value.row, timestamp: timestamp)
             // Counted once the row is handed to the batch: a failed write fails the job (and the replay recounts).

@@ -96,6 +96,41 @@ struct ClipOnceTests {
         #expect(try await fixture.requestsCounted() == 1)
     }
 
+    @Test("a created row is final: a later failure for the same anomaly (a restarted job whose look-ups failed) leaves it and its clip")
+    func createdRowIsFinal() async throws {
+        let fixture = try await ClipOnceFixture.make()
+        defer { fixture.tearDown() }
+        let anomaly = ClipOnceFixture.anomaly()
+        _ = try await fixture.runStage(anomaly)
+        let clip = try #require(try await fixture.rows().first?.clipID)
+
+        // What a replaying job emits when every look-up of the ledger failed: a failed row for the same anomaly.
+        let failure = ClipOutcome(row: ClipRow(anomaly: anomaly, broadcasterLogin: nil, status: .failed, attempts: 3,
+                                               error: "connection refused", clip: nil, createdAt: 0), twitchMillis: nil)
+        let pool = PostgresConnectionPool(configuration: try PostgresConfiguration(url: fixture.url))
+        defer { pool.close() }
+        let job = try Job("late-failure") {
+            Source("outcomes", CollectionSource([failure]))
+            Sink("clips", ClipsSink(pool: pool))
+        }
+        #expect(try await LocalExecutor().run(job, parallelism: 1).status == .finished)
+        let rows = try await fixture.rows()
+        #expect(rows.count == 1)
+        #expect(rows.first?.status == "created")
+        #expect(rows.first?.clipID == clip)
+    }
+
+    @Test("a database without clip_requests fails the job at open, naming the table, before any Create Clip")
+    func missingLedgerTableFailsClearly() async throws {
+        let fixture = try await ClipOnceFixture.make()
+        defer { fixture.tearDown() }
+        _ = try await fixture.pool.withConnection { try $0.execute("DROP TABLE clip_requests") }
+        let result = try await fixture.runStage(ClipOnceFixture.anomaly())
+        #expect(result.status == .failed)
+        #expect(result.failure?.contains("clip_requests is missing") == true, "\(result.failure ?? "no failure")")
+        #expect(fixture.fake.requestTimes(endpoint: "create_clip").isEmpty)
+    }
+
     @Test("the HTTP client does not repeat a Create Clip answered 5xx; it does repeat reads")
     func postNotRetriedByTheClient() async throws {
         let fixture = try await ClipOnceFixture.make()

@@ -41,7 +41,8 @@ public struct PostgresSink<Record: PostgresRow>: SinkConnector {
 
     public func createWriter(subtask: Int, parallelism: Int) throws -> any SinkWriter<Record> {
         let columns = options.columns ?? Record.postgresColumns
-        let statement = try UpsertStatement(table: options.table, columns: columns, conflictKey: options.conflictKey)
+        let statement = try UpsertStatement(table: options.table, columns: columns, conflictKey: options.conflictKey,
+                                            updateCondition: options.updateCondition)
         guard options.batchSize >= 1 else {
             throw PostgresError(.configuration, "PostgresSink for \(options.table): batchSize must be at least 1, not \(options.batchSize)")
         }

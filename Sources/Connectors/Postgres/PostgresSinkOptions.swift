@@ -9,6 +9,10 @@ public struct PostgresSinkOptions: Sendable {
     /// (`INSERT … ON CONFLICT (key) DO UPDATE SET` every other column), so a replay duplicates nothing.
     /// Empty: plain INSERTs (at-least-once, a replay may duplicate rows or trip a unique constraint).
     public var conflictKey: [String]
+    /// With a conflict key: a condition on the stored row (named by the table's unqualified name) and the new one
+    /// (`EXCLUDED`) that must hold for an upsert to overwrite it — `ON CONFLICT … DO UPDATE SET … WHERE condition`.
+    /// nil: every conflict overwrites. E.g. `clips.status <> 'created'`: a final row is never replaced.
+    public var updateCondition: String?
     /// Rows written per statement; a batch holds at most this many distinct keys.
     public var batchSize = 500
     /// A partial batch is written at least this often, so a quiet stream's last rows do not wait.

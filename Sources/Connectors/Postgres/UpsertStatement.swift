@@ -13,7 +13,7 @@ struct UpsertStatement {
     private let head: String
     private let tail: String
 
-    init(table: String, columns: [String], conflictKey: [String]) throws {
+    init(table: String, columns: [String], conflictKey: [String], updateCondition: String? = nil) throws {
         guard !columns.isEmpty else { throw PostgresError(.configuration, "PostgresSink for \(table): no columns to write") }
         guard Set(columns).count == columns.count else {
             throw PostgresError(.configuration, "PostgresSink for \(table): columns \(columns) name a column twice")
@@ -37,6 +37,7 @@ struct UpsertStatement {
             let action = updated.isEmpty
                 ? "DO NOTHING"
                 : "DO UPDATE SET " + updated.map { "\(Self.quote($0)) = EXCLUDED.\(Self.quote($0))" }.joined(separator: ", ")
+                    + (updateCondition.map { " WHERE \($0)" } ?? "")
             tail = " ON CONFLICT (\(conflictKey.map(Self.quote).joined(separator: ","))) \(action)"
         }
     }
