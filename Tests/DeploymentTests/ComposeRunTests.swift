@@ -123,6 +123,8 @@ final class ComposeRun: @unchecked Sendable {
         dotEnv["TWITCH_USER_REFRESH_TOKEN"] = "fake-refresh-token"
         dotEnv["TRACKED_CHANNELS"] = "pixelpioneer,speedrunsam"
         dotEnv["POSTGRES_PASSWORD"] = "pw-\(UUID().uuidString.prefix(12))"
+        // As docker/.env.example asks (openssl rand -hex 32): the JobManager and TaskManagers authenticate each other.
+        dotEnv["DATAFLOW_CLUSTER_SECRET"] = (0..<4).map { _ in String(format: "%016llx", UInt64.random(in: .min ... .max)) }.joined()
         dotEnv["TWITCH_API_BASE_URL"] = "http://127.0.0.1:\(fakeHTTP)/helix"
         dotEnv["TWITCH_AUTH_BASE_URL"] = "http://127.0.0.1:\(fakeHTTP)/oauth2"
         dotEnv["TWITCH_IRC_URL"] = "irc://127.0.0.1:\(fakeIRC)"
