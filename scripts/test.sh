@@ -16,3 +16,5 @@ swift build --build-tests
 SERIAL='DemoTests|EndToEndTests|MonitorFaultTests|MultiProcess|BackpressureTests|FlinkCLITests|DashboardBrowserTests|ClipsPageBrowserTests|AsyncMapOverHTTPTests|AsyncOperatorTests|HelixClientTests|LiveClipDetectorTests|IRCThroughputTests|IRCClientFakeTests|GoldenReplayTests|KafkaReplayTests|RescaleTests|LiveRescaleTests'
 swift test --skip-build --skip "$SERIAL"
 swift test --skip-build --no-parallel --filter "$SERIAL"
+# A short libFuzzer run of every parser (Fuzz/, its own sanitizer build in .build-fuzz; see README "Fuzzing").
+scripts/fuzz.sh --smoke
