@@ -94,7 +94,7 @@ struct ConfigurationTests {
         #expect(FlinkDuration.parse("2 fortnights") == nil)
     }
 
-    /// Found by the config-yaml fuzz target: the unit's multiplication overflowed Int64 and trapped while the
+    /// Found while writing the config-yaml fuzz target (its first crasher): the unit's multiplication overflowed Int64 and trapped while the
     /// configuration was being validated, so a typo in a config file crashed the process instead of naming the key.
     @Test("a duration too long for Int64 milliseconds is refused, not a crash")
     func durationOverflow() {

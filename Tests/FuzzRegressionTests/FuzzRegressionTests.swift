@@ -31,6 +31,13 @@ struct FuzzRegressionTests {
         }
     }
 
+    /// `FUZZ_WRITE_SEEDS=DIR swift test --filter writeSeeds` writes the generated seeds without the sanitizer build
+    /// (`scripts/fuzz.sh --seed` does the same with it).
+    @Test("write the generated seeds", .enabled(if: ProcessInfo.processInfo.environment["FUZZ_WRITE_SEEDS"] != nil))
+    func writeSeeds() throws {
+        try FuzzSeeds.write(into: try #require(ProcessInfo.processInfo.environment["FUZZ_WRITE_SEEDS"]))
+    }
+
     @Test("a target directory under Fuzz/ names a target")
     func noStrayDirectories() {
         let known = Set(FuzzTargets.names)

@@ -164,7 +164,7 @@ struct NetworkChannelTests {
         #expect(WireCodec<Ev>() == nil, "a type without WireCodable has no codec")
     }
 
-    /// Found by the data-frame fuzz target: counts and positions are varints up to 2^64 - 1, and converting one above
+    /// Found while writing the data-frame fuzz target (its first crasher): counts and positions are varints up to 2^64 - 1, and converting one above
     /// Int.max to Int trapped — a peer's bad frame took the TaskManager down instead of failing the channel.
     @Test("a batch claiming more records or a later control position than Int holds is an error, not a trap")
     func hugeVarintsInABatch() throws {
