@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "HTTPConnector", targets: ["HTTPConnector"]),
         .library(name: "RedisConnector", targets: ["RedisConnector"]),
         .library(name: "Twitch", targets: ["Twitch"]),
+        // The fuzz targets' bodies, for the libFuzzer package under Fuzz/ (built apart, with sanitizers).
+        .library(name: "FuzzTargets", targets: ["FuzzTargets"]),
         .executable(name: "dataflow", targets: ["DataflowCLI"]),
         .executable(name: "highlights", targets: ["HighlightsCLI"]),
     ],
@@ -113,7 +115,15 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
         ]),
+        // One function per place where outside bytes become values; Tests/FuzzRegressionTests runs the corpus through them.
+        .target(name: "FuzzTargets", dependencies: [
+            "Dataflow", "Runtime", "Jobs", "KafkaConnector", "Twitch", "TwitchFake", "Cluster", "ClipsAPI",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
+        ]),
         .testTarget(name: "DataflowTests", dependencies: ["Dataflow"]),
+        .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "TwitchTests", dependencies: ["Twitch", "TwitchFake", "HTTPConnector"]),
         .testTarget(name: "StreamMonitorTests", dependencies: [
             "StreamMonitor", "Twitch", "TwitchFake", "KafkaConnector", "PostgresConnector", "RedisConnector",

@@ -16,3 +16,6 @@ swift build --build-tests
 SERIAL='DemoTests|EndToEndTests|MonitorFaultTests|MultiProcess|BackpressureTests|FlinkCLITests|DashboardBrowserTests|ClipsPageBrowserTests|AsyncMapOverHTTPTests|AsyncOperatorTests|HelixClientTests|LiveClipDetectorTests|ClipOnceTests|IRCThroughputTests|IRCClientFakeTests|GoldenReplayTests|KafkaReplayTests|RescaleTests|LiveRescaleTests|ComposeRunTests|PipeCancelTests|StalledCallCancelTests|CancellationTimeoutTests|CancelStuckTasksTests|cancelStalledBroker|cancelSilentBootstrap'
 swift test --skip-build --skip "$SERIAL"
 swift test --skip-build --no-parallel --filter "$SERIAL"
+# A short libFuzzer run of every parser (Fuzz/, its own sanitizer build in .build-fuzz; see README "Fuzzing"). The
+# cold sanitizer build is long here (every dependency, BoringSSL included, rebuilt with ASan); FUZZ_SMOKE=0 skips it.
+[ "${FUZZ_SMOKE:-1}" = 0 ] || scripts/fuzz.sh --smoke

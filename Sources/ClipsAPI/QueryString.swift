@@ -2,8 +2,8 @@ import Foundation
 
 /// A URL's query string as ordered name/value pairs, duplicates kept (so a repeated parameter can be refused).
 /// Percent-escapes are decoded; `+` stays a plus sign, so an unescaped ISO 8601 offset (`+02:00`) survives.
-enum QueryString {
-    static func pairs(_ query: String?) -> [(name: String, value: String)] {
+public enum QueryString {
+    public static func pairs(_ query: String?) -> [(name: String, value: String)] {
         guard let query, !query.isEmpty else { return [] }
         return query.split(separator: "&", omittingEmptySubsequences: true).map { item in
             let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

@@ -93,4 +93,18 @@ struct ConfigurationTests {
         #expect(FlinkDuration.parse("250") == .milliseconds(250))
         #expect(FlinkDuration.parse("2 fortnights") == nil)
     }
+
+    /// Found while writing the config-yaml fuzz target (its first crasher): the unit's multiplication overflowed Int64 and trapped while the
+    /// configuration was being validated, so a typo in a config file crashed the process instead of naming the key.
+    @Test("a duration too long for Int64 milliseconds is refused, not a crash")
+    func durationOverflow() {
+        #expect(FlinkDuration.parse("9223372036854775807 d") == nil)
+        #expect(FlinkDuration.parse("9223372036854775807 s") == nil)
+        #expect(FlinkDuration.parse("106751991168 d") == nil)            // one day more than Int64.max ms
+        #expect(FlinkDuration.parse("106751991 d") == .seconds(106_751_991 * 86_400))
+        #expect(FlinkDuration.parse("9223372036854775807") == .milliseconds(Int64.max))
+        #expect(throws: ClusterConfigurationError.self) {
+            try ClusterConfiguration(settings: ["execution.buffer-timeout": "9223372036854775807 min"])
+        }
+    }
 }

@@ -163,4 +163,19 @@ struct NetworkChannelTests {
         #expect(decoded.controls.map { "\($0.position)/\($0.kind)/\($0.watermark)" } == ["1/watermark/15", "2/end/0"])
         #expect(WireCodec<Ev>() == nil, "a type without WireCodable has no codec")
     }
+
+    /// Found while writing the data-frame fuzz target (its first crasher): counts and positions are varints up to 2^64 - 1, and converting one above
+    /// Int.max to Int trapped — a peer's bad frame took the TaskManager down instead of failing the channel.
+    @Test("a batch claiming more records or a later control position than Int holds is an error, not a trap")
+    func hugeVarintsInABatch() throws {
+        let codec = try #require(WireCodec<String>())
+        let huge: [UInt8] = [0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01]   // 2^63
+        var records = WireReader(huge)
+        #expect(throws: WireError.self) { try BatchEncoding.decode(channel: 0, codec: codec, from: &records) }
+        // No records, one control element at position 2^63.
+        var control = WireReader([0, 1] + huge + [0] + [UInt8](repeating: 0, count: 8))
+        #expect(throws: WireError.self) { try BatchEncoding.decode(channel: 0, codec: codec, from: &control) }
+        var controls = WireReader([0] + huge)
+        #expect(throws: WireError.self) { try BatchEncoding.decode(channel: 0, codec: codec, from: &controls) }
+    }
 }

@@ -54,6 +54,14 @@ struct ChatGeneratorTests {
         #expect(alpha.allSatisfy { $0.roomID == "1001" })
     }
 
+    /// Found while writing the scenario-yaml fuzz target (Fuzz/Regressions/scenario-yaml/denormal-rate-hang.yaml):
+    /// a rate whose waits overflow to infinity left the generator looping at time ∞, and the fake's chat driver hung.
+    @Test func aVanishingRateEndsTheChatInsteadOfHanging() {
+        let scenario = Scenario(channels: [.init(id: "1", login: "a", live: [.init(from: 0)], chat: .init(rate: 1e-320))])
+        var generator = ChatGenerator(scenario: scenario)
+        #expect(generator.messages(through: 1e9).isEmpty)
+    }
+
     @Test func usersAreAStablePoolWithNumericIDs() {
         var generator = ChatGenerator(scenario: Self.scenario, usersPerChannel: 50)
         let messages = generator.messages(through: 100)

@@ -104,14 +104,19 @@ public enum FlinkDuration {
         let digits = t.prefix { $0.isNumber }
         guard !digits.isEmpty, let amount = Int64(digits) else { return nil }
         let unit = t.dropFirst(digits.count).trimmingCharacters(in: .whitespaces)
+        let millisPerUnit: Int64
         switch unit {
-        case "", "ms", "milli", "millis", "millisecond", "milliseconds": return .milliseconds(amount)
-        case "s", "sec", "secs", "second", "seconds": return .seconds(amount)
-        case "m", "min", "mins", "minute", "minutes": return .seconds(amount * 60)
-        case "h", "hour", "hours": return .seconds(amount * 3600)
-        case "d", "day", "days": return .seconds(amount * 86400)
+        case "", "ms", "milli", "millis", "millisecond", "milliseconds": millisPerUnit = 1
+        case "s", "sec", "secs", "second", "seconds": millisPerUnit = 1000
+        case "m", "min", "mins", "minute", "minutes": millisPerUnit = 60_000
+        case "h", "hour", "hours": millisPerUnit = 3_600_000
+        case "d", "day", "days": millisPerUnit = 86_400_000
         default: return nil
         }
+        // Everything that reads a duration works in Int64 milliseconds: a longer one is refused here (with the key's
+        // error) instead of overflowing — and trapping — in the multiplication or in a later conversion.
+        let (millis, overflow) = amount.multipliedReportingOverflow(by: millisPerUnit)
+        return overflow ? nil : .milliseconds(millis)
     }
 
     public static func render(_ d: Duration) -> String {

@@ -23,8 +23,8 @@ public enum ControlMessage: Codable, Sendable {
 
     static let frameKind: UInt8 = 10
 
-    func frame() throws -> [UInt8] { Array(try JSONEncoder().encode(self)) }
-    static func parse(_ payload: [UInt8]) throws -> ControlMessage { try JSONDecoder().decode(ControlMessage.self, from: Data(payload)) }
+    public func frame() throws -> [UInt8] { Array(try JSONEncoder().encode(self)) }
+    public static func parse(_ payload: [UInt8]) throws -> ControlMessage { try JSONDecoder().decode(ControlMessage.self, from: Data(payload)) }
 }
 
 public struct TaskManagerHello: Codable, Sendable {

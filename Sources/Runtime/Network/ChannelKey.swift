@@ -50,24 +50,54 @@ enum BatchEncoding {
     }
 
     static func decode<T>(channel: Int, codec: WireCodec<T>, from r: inout WireReader) throws -> ChannelBatch<T> {
-        let n = Int(try r.readVarint())
-        guard n <= r.remaining / 8 else { throw WireError("batch claims \(n) records in \(r.remaining) bytes") }
+        // Counts and positions are compared as read (up to 2^64 - 1) before becoming Int: a peer's bad varint is an
+        // error on this channel, not a conversion trap that takes the process down.
+        let count = try r.readVarint()
+        guard count <= UInt64(r.remaining / 8) else { throw WireError("batch claims \(count) records in \(r.remaining) bytes") }
+        let n = Int(count)
         var timestamps = [Timestamp]()
         timestamps.reserveCapacity(n)
         for _ in 0..<n { timestamps.append(try r.readInt64()) }
         var values = [T]()
         values.reserveCapacity(n)
         for _ in 0..<n { values.append(try codec.decode(&r)) }
-        let m = Int(try r.readVarint())
-        guard m <= r.remaining else { throw WireError("batch claims \(m) control elements in \(r.remaining) bytes") }
+        let controlCount = try r.readVarint()
+        guard controlCount <= UInt64(r.remaining) else { throw WireError("batch claims \(controlCount) control elements in \(r.remaining) bytes") }
+        let m = Int(controlCount)
         var controls = [ControlMark]()
         controls.reserveCapacity(m)
         for _ in 0..<m {
-            let position = Int(try r.readVarint())
+            let position = try r.readVarint()
             guard let kind = ControlMark.Kind(rawValue: try r.readUInt8()) else { throw WireError("unknown control element kind") }
-            guard position <= n else { throw WireError("control element at \(position) in a batch of \(n)") }
-            controls.append(ControlMark(position: position, kind: kind, watermark: try r.readInt64()))
+            guard position <= UInt64(n) else { throw WireError("control element at \(position) in a batch of \(n)") }
+            controls.append(ControlMark(position: Int(position), kind: kind, watermark: try r.readInt64()))
         }
         return ChannelBatch(channel: channel, values: values, timestamps: timestamps, controls: controls)
+    }
+}
+
+/// One frame of the data plane as the network thread reads it (public so that the fuzz targets decode exactly what
+/// a peer's bytes become). A malformed frame throws: it fails that connection's channels, never the process.
+public enum DataPlaneFrame {
+    case data(ChannelKey, batch: WireReader)
+    case credit(ChannelKey, Int)
+
+    public static func parse(kind: UInt8, payload: [UInt8]) throws -> DataPlaneFrame {
+        var r = WireReader(payload)
+        switch NetworkEnvironment.FrameKind(rawValue: kind) {
+        case .data?:
+            return .data(try ChannelKey.decode(from: &r), batch: r)
+        case .credit?:
+            let key = try ChannelKey.decode(from: &r)
+            return .credit(key, Int(try r.readUInt32()))
+        default:
+            throw NetworkError("unexpected frame kind \(kind)")
+        }
+    }
+
+    /// Decodes a data frame's batch as an inbound channel does: the number of records and of control elements.
+    public static func decodeBatch<T>(_ r: inout WireReader, codec: WireCodec<T>) throws -> (records: Int, controls: Int) {
+        let batch = try BatchEncoding.decode(channel: 0, codec: codec, from: &r)
+        return (batch.values.count, batch.controls.count)
     }
 }

@@ -130,24 +130,18 @@ public final class NetworkEnvironment: @unchecked Sendable {
         do {
             while let frame = try socket.receive() {
                 bytesReceived.add(frame.payload.count + 5, ordering: .relaxed)
-                var r = WireReader(frame.payload)
-                switch FrameKind(rawValue: frame.kind) {
-                case .data?:
-                    let key = try ChannelKey.decode(from: &r)
+                switch try DataPlaneFrame.parse(kind: frame.kind, payload: frame.payload) {
+                case .data(let key, var r):
                     state.lock()
                     let channel = inbound[key]
                     state.unlock()
                     guard let channel else { staleFrames.add(1, ordering: .relaxed); continue }
                     do { try channel.deliver(&r) } catch { channel.fail("cannot decode a batch on \(key) from TaskManager \(peer): \(error)") }
-                case .credit?:
-                    let key = try ChannelKey.decode(from: &r)
-                    let n = Int(try r.readUInt32())
+                case .credit(let key, let n):
                     state.lock()
                     credits[key, default: 0] += n
                     state.broadcast()
                     state.unlock()
-                default:
-                    throw NetworkError("unexpected frame kind \(frame.kind)")
                 }
             }
         } catch {

@@ -106,8 +106,7 @@ public struct Savepoint: Codable, Sendable, Equatable {
         let name = "savepoint-\(jobID.prefix(6))-\(JobID.random().description.prefix(12))"
         let path = (dir as NSString).appendingPathComponent(name)
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        let json = try JSONEncoder().encode(self)
-        let compressed = try Zstd.compress(json)
+        let compressed = try encoded()
         let file = (path as NSString).appendingPathComponent(Self.metadataFile)
         let tmp = file + ".inprogress"
         try compressed.write(to: URL(fileURLWithPath: tmp))
@@ -132,11 +131,20 @@ public struct Savepoint: Codable, Sendable, Equatable {
         if isDir.boolValue { path = (path as NSString).appendingPathComponent(metadataFile) }
         guard let data = FileManager.default.contents(atPath: path) else { throw StateSnapshotError("cannot read \(path)") }
         do {
-            return try JSONDecoder().decode(Savepoint.self, from: try Zstd.decompress(data))
+            return try decode(data)
         } catch {
             throw StateSnapshotError("\(path) is not a savepoint: \(error)")
         }
     }
+
+    /// A `_metadata` file's bytes (zstd-compressed JSON) as a savepoint.
+    public static func decode(_ data: Data) throws -> Savepoint { try decode(json: try Zstd.decompress(data)) }
+
+    /// The JSON inside a `_metadata` file.
+    public static func decode(json: Data) throws -> Savepoint { try JSONDecoder().decode(Savepoint.self, from: json) }
+
+    /// The bytes `write(into:)` puts in `_metadata`.
+    public func encoded() throws -> Data { try Zstd.compress(try JSONEncoder().encode(self)) }
 }
 
 /// A savepoint to start a job from.

@@ -25,12 +25,12 @@ extension RESTAPI {
         }
     }
 
-    static func splitArguments(_ text: String) -> [String] {
+    public static func splitArguments(_ text: String) -> [String] {
         text.split(whereSeparator: \.isWhitespace).map(String.init)
     }
 
     /// `--name value` and `name=value` arguments as job parameters.
-    static func parameters(from arguments: [String]) throws(RESTError) -> [String: String] {
+    public static func parameters(from arguments: [String]) throws(RESTError) -> [String: String] {
         var out: [String: String] = [:]
         var i = 0
         while i < arguments.count {

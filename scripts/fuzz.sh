@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# libFuzzer runs of the parsers (Sources/FuzzTargets, one target per place where outside bytes become values).
+#   scripts/fuzz.sh TARGET [libFuzzer flags]   fuzz one target, e.g. scripts/fuzz.sh irc-line -max_total_time=600
+#   scripts/fuzz.sh all [libFuzzer flags]      each target in turn (give -runs=N or -max_total_time=S)
+#   scripts/fuzz.sh --smoke                    a short run of every target (scripts/test.sh calls this)
+#   scripts/fuzz.sh --minimize TARGET          merge what runs found into Fuzz/Corpus/TARGET, minimized
+#   scripts/fuzz.sh --seed                     rewrite the generated seeds into .build-fuzz/seeds (then --minimize)
+#   scripts/fuzz.sh --list                     the target names
+# Builds Fuzz/ (a package depending on this one by path) with -sanitize=fuzzer,address into .build-fuzz, so the
+# main build is untouched. Runs are niced; new inputs go to .build-fuzz/corpus/TARGET, crashes to
+# .build-fuzz/artifacts/TARGET/ — a crasher, once fixed, is committed under Fuzz/Regressions/TARGET/ and is then
+# replayed by every `swift test` (Tests/FuzzRegressionTests).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+SCRATCH=$ROOT/.build-fuzz
+TARGETS=(chat-json kafka-payload irc-line irc-stream data-frame rpc-message savepoint scenario-yaml config-yaml rest-request clips-query)
+
+build() {
+    swift build --package-path Fuzz --scratch-path "$SCRATCH" -c release --sanitize fuzzer --sanitize address \
+        --product FuzzMain >&2
+    BIN=$SCRATCH/release/FuzzMain
+}
+
+known() { local t; for t in "${TARGETS[@]}"; do [ "$t" = "$1" ] && return 0; done; return 1; }
+
+run() {
+    local target=$1; shift
+    known "$target" || { echo "fuzz: unknown target '$target' (scripts/fuzz.sh --list)" >&2; exit 2; }
+    mkdir -p "$SCRATCH/corpus/$target" "$SCRATCH/artifacts/$target"
+    local dirs=("$SCRATCH/corpus/$target" "Fuzz/Corpus/$target")
+    [ -d "Fuzz/Regressions/$target" ] && dirs+=("Fuzz/Regressions/$target")
+    local dict=()
+    [ -f "Fuzz/Dictionaries/$target.dict" ] && dict=("-dict=Fuzz/Dictionaries/$target.dict")
+    # -timeout: an input that takes 10 s is a hang; -rss_limit_mb: one that needs 2 GiB is a finding too.
+    FUZZ_TARGET=$target nice -n 19 "$BIN" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+        -artifact_prefix="$SCRATCH/artifacts/$target/" "${dict[@]}" "$@" "${dirs[@]}"
+}
+
+case "${1:-}" in
+    --list) printf '%s\n' "${TARGETS[@]}" ;;
+    --seed)
+        build
+        rm -rf "$SCRATCH/seeds" && FUZZ_WRITE_SEEDS=$SCRATCH/seeds "$BIN"
+        echo "seeds in $SCRATCH/seeds" ;;
+    --minimize)
+        target=${2:?usage: scripts/fuzz.sh --minimize TARGET}
+        known "$target" || { echo "fuzz: unknown target '$target'" >&2; exit 2; }
+        build
+        new=$SCRATCH/minimized/$target
+        rm -rf "$new" && mkdir -p "$new"
+        extra=()
+        [ -d "$SCRATCH/seeds/$target" ] && extra+=("$SCRATCH/seeds/$target")
+        FUZZ_TARGET=$target nice -n 19 "$BIN" -merge=1 -timeout=10 "$new" "Fuzz/Corpus/$target" "$SCRATCH/corpus/$target" "${extra[@]}"
+        rm -rf "Fuzz/Corpus/$target" && mv "$new" "Fuzz/Corpus/$target"
+        echo "Fuzz/Corpus/$target: $(ls "Fuzz/Corpus/$target" | wc -l) inputs" ;;
+    --smoke)
+        # CI: a few thousand executions per target; any crash fails the test run.
+        build
+        for target in "${TARGETS[@]}"; do
+            log=$SCRATCH/smoke-$target.log
+            if run "$target" -runs="${FUZZ_SMOKE_RUNS:-3000}" >"$log" 2>&1; then
+                echo "fuzz smoke $target: $(grep -o 'number_of_executed_units: [0-9]*' "$log" | grep -o '[0-9]*$') runs, no finding"
+            else
+                cat "$log" >&2; echo "fuzz smoke $target: FAILED (input in $SCRATCH/artifacts/$target/)" >&2; exit 1
+            fi
+        done ;;
+    all)
+        shift; build
+        for target in "${TARGETS[@]}"; do run "$target" "$@"; done ;;
+    ''|-h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' ;;
+    *)
+        target=$1; shift; build; run "$target" "$@" ;;
+esac
