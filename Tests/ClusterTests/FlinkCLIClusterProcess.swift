@@ -19,7 +19,8 @@ final class ClusterProcess: @unchecked Sendable {
 
     static let jobName = "chat-stream"
 
-    static func start() async throws -> ClusterProcess {
+    /// `quiet`: the writer opens the pipe and keeps it open without writing a line (a source blocked on its input).
+    static func start(quiet: Bool = false) async throws -> ClusterProcess {
         let directory = try temporaryDirectory()
         let fifo = directory + "/chat.jsonl"
         guard mkfifo(fifo, 0o600) == 0 else { throw TestFailure("mkfifo \(fifo) failed: errno \(errno)") }
@@ -58,6 +59,8 @@ final class ClusterProcess: @unchecked Sendable {
                 while True:
                     try:
                         with open_when_read(sys.argv[1]) as pipe:
+                            while len(sys.argv) > 2:   # quiet: open, silent
+                                time.sleep(1)
                             while True:
                                 for i in range(1000):
                                     ts += 7
@@ -69,7 +72,7 @@ final class ClusterProcess: @unchecked Sendable {
                         time.sleep(0.05)
             except KeyboardInterrupt:
                 pass
-            """, fifo]
+            """, fifo] + (quiet ? ["quiet"] : [])
         try writer.run()
 
         let restPort = try freePort(), promPort = try freePort()

@@ -56,6 +56,25 @@ struct FlinkCLITests {
         #expect(all.output.contains("\(id) : \(ClusterProcess.jobName) (CANCELED)"), "flink list -a:\n\(all.output)")
     }
 
+    @Test("flink cancel of a job whose source waits on a quiet pipe: CANCELED within 2 s")
+    func cancelOnQuietPipe() async throws {
+        let home = try Self.flinkHome()
+        let env = ["FLINK_HOME": home, "FLINK_LOG_DIR": try temporaryDirectory()]
+        let cluster = try await ClusterProcess.start(quiet: true)
+        defer { cluster.stop() }
+        let id = try await Self.runningJob(on: cluster)
+        // Let the source settle into waiting on the open, silent pipe.
+        try await Task.sleep(for: .seconds(1))
+        let cancel = try await runProgram(home + "/bin/flink", ["cancel", "-m", cluster.address, id.description], environment: env)
+        #expect(cancel.status == 0, "flink cancel failed:\n\(cancel.output)")
+        // The CLI returns once the JobManager accepted the cancel; from there every task must end within 2 s.
+        let returned = ContinuousClock.now
+        try await cluster.waitUntil("job \(id) is CANCELED") { try await cluster.jobStatus(id) == "CANCELED" }
+        let took = ContinuousClock.now - returned
+        print("flink cancel on a quiet pipe: CANCELED \(took) after the CLI returned")
+        #expect(took < .seconds(2), "CANCELED only \(took) after flink cancel returned")
+    }
+
     @Test("flink savepoint JOBID DIR: the savepoint is written and the job carries on from it, RUNNING")
     func savepointKeepsRunning() async throws {
         let home = try Self.flinkHome()
