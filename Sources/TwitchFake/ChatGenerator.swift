@@ -77,7 +77,7 @@ public struct ChannelChatGenerator: Sendable {
             let gap = -log(random.unit()) / regimeRate
             if time + gap >= regimeEnd {
                 // A rate so small that the wait overflows to infinity (1e-320/s) never sends again; without this
-                // the loop stood at time = ∞ forever (found by the scenario-yaml fuzz target).
+                // the loop stood at time = ∞ forever (found while writing the scenario-yaml fuzz target).
                 guard regimeEnd.isFinite else { return nil }
                 // Memoryless: restarting the wait at the change point keeps the process exact.
                 time = regimeEnd

@@ -178,4 +178,14 @@ struct NetworkChannelTests {
         var controls = WireReader([0] + huge)
         #expect(throws: WireError.self) { try BatchEncoding.decode(channel: 0, codec: codec, from: &controls) }
     }
+
+    @Test("a channel key whose consumer index does not fit 16 bits is a wire error, not a trap")
+    func consumerAboveUInt16() throws {
+        var w = WireWriter()
+        ChannelKey(jobID: .random(), attempt: 1, edge: 2, producer: 3, consumer: 4).encode(to: &w)
+        var bytes = w.bytes
+        for i in bytes.count - 4 ..< bytes.count { bytes[i] = 0xff }   // the consumer's 32 bits
+        var r = WireReader(bytes)
+        #expect(throws: WireError.self) { try ChannelKey.decode(from: &r) }
+    }
 }

@@ -27,6 +27,9 @@ public struct ChannelKey: Hashable, Sendable, CustomStringConvertible {
         let id = JobID(raw: HexID(upper: try r.readUInt64(), lower: try r.readUInt64()))
         let attempt = try r.readUInt32()
         let edgeProducer = try r.readUInt32(), consumer = try r.readUInt32()
+        // The consumer travels in 32 bits but is a 16-bit index: a peer's larger value is an error on this
+        // connection, not a conversion trap that takes the TaskManager down (found by the data-frame fuzz target).
+        guard consumer <= UInt32(UInt16.max) else { throw WireError("channel key names consumer subtask \(consumer), above \(UInt16.max)") }
         return ChannelKey(jobID: id, attempt: Int(attempt), edge: Int(edgeProducer >> 16), producer: Int(edgeProducer & 0xffff),
                           consumer: Int(consumer))
     }
