@@ -19,10 +19,27 @@ TARGETS=(chat-json kafka-payload irc-line irc-stream data-frame rpc-message save
 # Debug by default: Swift's checks (overflow, bounds, unwraps) are all on, and the cold sanitizer build of every
 # dependency takes ~10 min on two cores instead of 25–40 in release. FUZZ_CONFIG=release for faster long runs.
 CONFIG=${FUZZ_CONFIG:-debug}
-build() {
+compile() {
     swift build --package-path Fuzz --scratch-path "$SCRATCH" -c "$CONFIG" --sanitize fuzzer --sanitize address \
         --product FuzzMain >&2
     BIN=$SCRATCH/$CONFIG/FuzzMain
+}
+# A binary whose coverage counters reach the parsers reports "cov:" once it has read a corpus. Seen here: an
+# incremental sanitizer rebuild (after editing a module of the main package) linked a FuzzMain whose counters missed
+# our modules — it ran millions of blind executions and found nothing. Such a binary is rebuilt cold.
+instrumented() {
+    local out   # read whole, not piped into grep -q: under pipefail its early exit would fail the pipeline
+    out=$(FUZZ_TARGET=chat-json SWIFT_BACKTRACE=enable=no "$BIN" -runs=0 Fuzz/Corpus/chat-json 2>&1 || true)
+    [[ $out == *"INITED cov:"* ]]
+}
+build() {
+    compile
+    if ! instrumented; then
+        echo "fuzz: $BIN reports no coverage (an incremental sanitizer build lost it); building it cold" >&2
+        rm -rf "$SCRATCH/$CONFIG" "$SCRATCH/$(uname -m)-unknown-linux-gnu/$CONFIG"
+        compile
+        instrumented || { echo "fuzz: $BIN still reports no coverage after a cold build" >&2; exit 1; }
+    fi
 }
 
 known() { local t; for t in "${TARGETS[@]}"; do [ "$t" = "$1" ] && return 0; done; return 1; }
